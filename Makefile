@@ -1,0 +1,32 @@
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+EXAMPLE := examples/benefits
+OUT := out/demo
+
+.PHONY: demo test venv clean lint
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/legacy-lens scan $(EXAMPLE) -o $(OUT)
+	@echo
+	@echo "Reports written to $(OUT)/:"
+	@echo "  $(OUT)/report.html   (open in a browser)"
+	@echo "  $(OUT)/report.md"
+	@echo "  $(OUT)/scan.json"
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) out build dist *.egg-info .pytest_cache

@@ -1,0 +1,3 @@
+from legacy_lens.cli import main
+
+main()

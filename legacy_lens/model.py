@@ -1,0 +1,262 @@
+"""Plain data types shared by every pipeline stage.
+
+Every stage takes and returns these types. They are frozen so that facts can be
+cached, pickled across process boundaries and compared in tests. Lines are
+1-based; paths are POSIX and relative to the scan root.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SCHEMA_VERSION = "1.0"
+
+# Severity of a diagnostic.
+ERROR = "error"
+WARNING = "warning"
+INFO = "info"
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """Something the user should know about one file (or the scan as a whole)."""
+
+    path: str
+    severity: str
+    code: str
+    message: str
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LineCounts:
+    code: int = 0
+    comment: int = 0
+    blank: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.code + self.comment + self.blank
+
+
+@dataclass(frozen=True, slots=True)
+class ParseQuality:
+    """How well a file parsed.
+
+    ``error_ratio`` is the share of bytes inside outermost ERROR nodes after
+    preprocessing; ``error_ratio_raw`` the same for the unpreprocessed text
+    (``None`` when it was not measured). ``fallback_lines`` counts lines that the
+    statement-level scanner read because the grammar could not.
+    """
+
+    status: str = "ok"  # ok | partial | failed | line-parser | skipped
+    parser: str = ""  # e.g. "tree-sitter:cobol" or "line:jcl"
+    error_ratio: float = 0.0
+    error_ratio_raw: float | None = None
+    fallback_used: bool = False
+    fallback_lines: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Definition:
+    """A named thing defined in a file.
+
+    ``kind`` is a component kind (program, copybook, job, proc, mapset,
+    transaction, table, file, psb) or a sub-component kind (section, paragraph,
+    step, map). ``parent`` is the owning component id for sub-components.
+    """
+
+    kind: str
+    name: str
+    line: int
+    end_line: int | None = None
+    parent: str | None = None
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """A reference from a component to a named target, before resolution.
+
+    ``source`` is a component id (``program:PAYROLL``). ``target`` is the
+    target's name, or for ``dynamic`` references the identifier whose runtime
+    value names the target. ``via`` says how the name was obtained
+    (``literal``, ``jcl-exec``, ``csd`` ...).
+    """
+
+    source: str
+    kind: str
+    target_kind: str
+    target: str
+    line: int
+    via: str = "literal"
+    dynamic: bool = False
+    subscripted: bool = False
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DataItem:
+    """A COBOL data description entry, or a marker where a COPY was written.
+
+    A COPY marker has ``level == 0`` and ``name`` set to the copybook member.
+    ``values`` holds the literal(s) of the VALUE clause with quotes removed.
+    """
+
+    level: int
+    name: str
+    line: int
+    picture: str = ""
+    usage: str = ""
+    values: tuple[str, ...] = ()
+    occurs: int = 0
+    redefines: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    """``MOVE source TO target``; ``literal`` says the source is a literal."""
+
+    program: str
+    source: str
+    target: str
+    line: int
+    literal: bool = False
+    subscripted: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FileAssign:
+    """COBOL ``SELECT file ASSIGN TO ddname`` with the OPEN modes used on it."""
+
+    program: str
+    select_name: str
+    ddname: str
+    modes: tuple[str, ...]
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class DDStatement:
+    """A JCL DD statement of a step.
+
+    ``owner`` is ``job:NAME`` or ``proc:NAME``; ``program`` is the program the
+    step runs when known (``PGM=`` or behind a utility), else ``""``.
+    ``access`` is ``reads`` or ``writes`` as mapped from DISP.
+    """
+
+    owner: str
+    step: str
+    program: str
+    ddname: str
+    dsn: str
+    disp: str
+    access: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Metrics:
+    """Size and complexity of one component. Counts, not scores."""
+
+    code_lines: int = 0
+    comment_lines: int = 0
+    blank_lines: int = 0
+    complexity: int = 0
+    max_nesting: int = 0
+    paragraphs: int = 0
+    goto_count: int = 0
+    alter_count: int = 0
+    dead_paragraphs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """What a language extractor returns for one file."""
+
+    definitions: tuple[Definition, ...] = ()
+    references: tuple[Reference, ...] = ()
+    metrics: tuple[tuple[str, Metrics], ...] = ()
+    data_items: tuple[tuple[str, tuple[DataItem, ...]], ...] = ()
+    moves: tuple[Move, ...] = ()
+    file_assigns: tuple[FileAssign, ...] = ()
+    dd_statements: tuple[DDStatement, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
+    lines: LineCounts = field(default_factory=LineCounts)
+    parse: ParseQuality = field(default_factory=ParseQuality)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """A discovered file and what happened to it."""
+
+    path: str
+    language: str
+    encoding: str
+    size_bytes: int
+    sha256: str
+    lines: LineCounts = field(default_factory=LineCounts)
+    parse: ParseQuality = field(default_factory=ParseQuality)
+    detected_by: str = ""  # extension | filename | content
+
+
+@dataclass(frozen=True, slots=True)
+class FileFacts:
+    """One file's source record plus its extraction."""
+
+    file: SourceFile
+    extraction: Extraction
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    file: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Component:
+    id: str
+    kind: str
+    name: str
+    language: str | None = None
+    file: str | None = None
+    line: int | None = None
+    defined: bool = True
+    system: bool = False
+    metrics: Metrics | None = None
+    dead_candidate: bool = False
+    fan_in: int = 0
+    fan_out: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    source: str
+    target: str
+    kind: str
+    resolved: bool
+    via: str
+    locations: tuple[Location, ...]
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule: str
+    component: str
+    severity: str
+    message: str
+    location: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ScanResult:
+    """Everything a report renders. Reports read nothing else."""
+
+    files: tuple[SourceFile, ...]
+    components: tuple[Component, ...]
+    edges: tuple[Edge, ...]
+    findings: tuple[Finding, ...]
+    diagnostics: tuple[Diagnostic, ...]
+    roots: tuple[str, ...] = ()

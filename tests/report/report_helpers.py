@@ -1,0 +1,71 @@
+"""Helpers for the report tests: a tiny HTML collector and a Markdown table splitter."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+
+class HtmlDoc(HTMLParser):
+    """Collects start tags (with attributes), script bodies and visible text of an HTML page."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.scripts: list[str] = []
+        self.text: list[str] = []
+        self._in_script = False
+        self.feed(text)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        if tag == "script":
+            self._in_script = True
+            self.scripts.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script:
+            self.scripts[-1] += data
+        else:
+            self.text.append(data)
+
+    def find(self, tag: str, **attrs: str) -> list[dict[str, str | None]]:
+        """Attributes of every ``tag`` whose attributes include ``attrs``."""
+        return [a for t, a in self.tags if t == tag and all(a.get(k) == v for k, v in attrs.items())]
+
+
+def md_table_blocks(markdown: str) -> list[list[str]]:
+    """Consecutive lines starting with '|' (each block is one Markdown table)."""
+    blocks: list[list[str]] = []
+    current: list[str] = []
+    for line in markdown.splitlines():
+        if line.startswith("|"):
+            current.append(line)
+        elif current:
+            blocks.append(current)
+            current = []
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def md_cells(row: str) -> list[str]:
+    """Split a Markdown table row on unescaped pipes, honouring backslash escapes."""
+    cells: list[str] = []
+    current = ""
+    chars = iter(row.strip())
+    for char in chars:
+        if char == "\\":
+            current += char + next(chars, "")
+        elif char == "|":
+            cells.append(current)
+            current = ""
+        else:
+            current += char
+    cells.append(current)
+    # A row "| a | b |" splits into ['', ' a ', ' b ', '']: drop the outer empties.
+    return [cell.strip() for cell in cells[1:-1]]
