@@ -30,6 +30,8 @@ class LanguageSpec:
     line_comment: tuple[str, ...]
     decision_nodes: tuple[str, ...]
     nesting_nodes: tuple[str, ...]
+    nesting_close: tuple[str, ...]
+    nesting_reset: tuple[str, ...]
     preprocessor: str
     folder: Path
 
@@ -56,6 +58,8 @@ def _spec_from_toml(folder: Path) -> LanguageSpec:
         line_comment=tuple(raw.get("comments", {}).get("line", ())),
         decision_nodes=tuple(metrics.get("decision_nodes", ())),
         nesting_nodes=tuple(metrics.get("nesting_nodes", ())),
+        nesting_close=tuple(metrics.get("nesting_close", ())),
+        nesting_reset=tuple(metrics.get("nesting_reset", ())),
         preprocessor=parse.get("preprocessor", ""),
         folder=folder,
     )

@@ -1,0 +1,89 @@
+"""The only module that calls the tree-sitter bindings.
+
+The Python API has moved between releases (``Query.captures`` became
+``QueryCursor.captures``); keeping every call here means one place absorbs the
+next move. Grammars come from ``tree-sitter-language-pack==0.13.0``, which
+bundles compiled grammars and never downloads anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from tree_sitter import Node, Parser, Query, QueryCursor, Tree
+from tree_sitter_language_pack import get_language, get_parser
+
+__all__ = ["Node", "Tree", "ParsedTree", "parse", "captures", "outermost_errors", "grammar_version"]
+
+
+@cache
+def _parser(grammar: str) -> Parser:
+    return get_parser(grammar)  # type: ignore[arg-type]
+
+
+@cache
+def _query(grammar: str, source: str) -> Query:
+    return Query(get_language(grammar), source)  # type: ignore[arg-type]
+
+
+def grammar_version() -> str:
+    """Version string of the grammar bundle, for cache keys and reports."""
+    from importlib.metadata import version
+
+    return f"tree-sitter-language-pack {version('tree-sitter-language-pack')}"
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedTree:
+    tree: Tree
+    source: bytes
+
+    @property
+    def root(self) -> Node:
+        return self.tree.root_node
+
+    def text(self, node: Node) -> str:
+        return self.source[node.start_byte : node.end_byte].decode("utf-8", "replace")
+
+
+def parse(grammar: str, source: bytes) -> ParsedTree:
+    """Parse ``source`` with the named grammar.
+
+    Callers must strip bytes that are known to hang a grammar (COBOL hangs on a
+    trailing 0x1A) before calling this.
+    """
+    tree = _parser(grammar).parse(source)
+    return ParsedTree(tree=tree, source=source)
+
+
+def captures(grammar: str, query_source: str, node: Node) -> list[tuple[str, Node]]:
+    """Run a query and return ``(capture_name, node)`` pairs in document order."""
+    found: dict[str, list[Node]] = QueryCursor(_query(grammar, query_source)).captures(node)
+    pairs = [(name, n) for name, nodes in found.items() for n in nodes]
+    pairs.sort(key=lambda p: (p[1].start_byte, -p[1].end_byte, p[0]))
+    return pairs
+
+
+def outermost_errors(node: Node) -> Iterator[Node]:
+    """Yield the outermost ERROR nodes under ``node`` (MISSING nodes have no bytes and are ignored)."""
+    stack: list[Any] = [node]
+    while stack:
+        current = stack.pop()
+        if current.type == "ERROR":
+            yield current
+            continue
+        if not current.has_error:
+            continue
+        stack.extend(reversed(current.children))
+
+
+def error_ratio(tree: ParsedTree, significant_bytes: int | None = None) -> float:
+    """Share of bytes inside outermost ERROR nodes (0.0 .. 1.0)."""
+    total = significant_bytes if significant_bytes is not None else len(tree.source)
+    if total <= 0:
+        return 0.0
+    in_error = sum(n.end_byte - n.start_byte for n in outermost_errors(tree.root))
+    return min(1.0, in_error / total)
