@@ -1,0 +1,238 @@
+"""Command-line interface.
+
+Exit codes: 0 ok; 1 a quality gate failed; 2 usage or configuration error;
+3 the scan could not run at all. Progress goes to stderr (only on a terminal);
+data goes to files or stdout.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from legacy_lens import __version__
+from legacy_lens.languages import load_languages
+from legacy_lens.pipeline import NothingToScan, scan as run_scan
+from legacy_lens.report import FORMATTERS, write_reports
+from legacy_lens.serialize import to_dict
+from legacy_lens.settings import ConfigError, resolve_settings
+
+EXIT_OK, EXIT_GATE, EXIT_USAGE, EXIT_NOTHING = 0, 1, 2, 3
+
+app = typer.Typer(
+    name="legacy-lens",
+    help="Map, size and rank legacy code (COBOL, copybooks, JCL, CICS, DB2, BMS) for modernisation. "
+    "Works offline; never runs or uploads the code it reads.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True, highlight=False)
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    err.print(f"[bold red]error:[/] {message}")
+    raise typer.Exit(code=code)
+
+
+def _formats(value: str) -> tuple[str, ...]:
+    chosen = tuple(dict.fromkeys(f.strip().lower() for f in value.split(",") if f.strip()))
+    unknown = [f for f in chosen if f not in FORMATTERS]
+    if unknown or not chosen:
+        fail(f"unknown format {', '.join(unknown) or repr(value)}; choose from {', '.join(sorted(FORMATTERS))} "
+             "(comma-separated, e.g. --format html,md,json)")
+    return chosen
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"legacy-lens {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_callback(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """legacy-lens: what it would take to modernise a legacy estate."""
+
+
+@app.command()
+def scan(
+    paths: Annotated[list[Path], typer.Argument(help="Folders (or files) to scan.", show_default=False)],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Folder for scan.json and the reports.")] = Path(
+        "legacy-lens-out"),
+    fmt: Annotated[str, typer.Option("--format", "-f", help="Comma-separated: json, md, html.")] = "json,md,html",
+    config: Annotated[Path | None, typer.Option("--config", help="Settings file (default: legacy-lens.toml "
+                                                "in the first scan root).")] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes (default: all cores).")] = None,
+    exclude: Annotated[list[str] | None, typer.Option("--exclude", help="Glob to leave out (gitignore syntax); "
+                                                      "repeatable.")] = None,
+    copybook_path: Annotated[list[Path] | None, typer.Option(
+        "--copybook-path", help="Folder searched first for COPY members; repeatable, in order.")] = None,
+    max_file_size: Annotated[int | None, typer.Option("--max-file-size", help="Skip files larger than this "
+                                                      "many bytes.")] = None,
+    measure_raw_parse: Annotated[bool, typer.Option("--measure-raw-parse", help="Also parse each file without "
+                                                    "preprocessing, to report how much preprocessing helped.")] = False,
+) -> None:
+    """Scan legacy code and write scan.json, report.md and report.html."""
+    formats = _formats(fmt)
+    for p in paths:
+        if not p.exists():
+            fail(f"path not found: {p} (give a folder or file to scan)")
+    roots = [p for p in paths]
+    copybook_paths = []
+    for cp in copybook_path or []:
+        if not cp.is_dir():
+            fail(f"--copybook-path {cp} is not a folder")
+        copybook_paths.append(_relative_to_roots(cp, roots))
+    if config is not None and not config.is_file():
+        fail(f"config file not found: {config}")
+    try:
+        settings = resolve_settings(roots, config, {
+            "jobs": jobs, "excludes": exclude or None, "copybook_paths": copybook_paths or None,
+            "max_file_bytes": max_file_size, "formats": formats, "measure_raw_parse": measure_raw_parse or None,
+        })
+    except ConfigError as exc:
+        fail(str(exc))
+    started = time.monotonic()
+    try:
+        result = _run_with_progress(roots, settings)
+    except NothingToScan as exc:
+        fail(f"{exc}. Check the path, or use `legacy-lens languages` to see what is recognised.", EXIT_NOTHING)
+    scan_dict = to_dict(result)
+    try:
+        written = write_reports(scan_dict, output, settings.formats)
+    except OSError as exc:
+        fail(f"could not write reports to {output}: {exc.strerror or exc}", EXIT_NOTHING)
+    _print_summary(scan_dict, written, time.monotonic() - started)
+
+
+def _relative_to_roots(path: Path, roots: list[Path]) -> str:
+    """A copybook path as the POSIX prefix that scanned file paths will carry."""
+    resolved = path.resolve()
+    for root in roots:
+        try:
+            rel = resolved.relative_to(root.resolve())
+        except ValueError:
+            continue
+        prefix = rel.as_posix()
+        if len(roots) > 1:
+            prefix = f"{root.resolve().name}/{prefix}"
+        return "" if prefix == "." else prefix
+    fail(f"--copybook-path {path} must be inside a scanned folder (add it to the paths to scan)")
+
+
+def _run_with_progress(roots: list[Path], settings: Any) -> Any:
+    if not err.is_terminal:
+        return run_scan(roots, settings)
+    with Progress(TextColumn("[bold]Scanning[/]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=True) as progress:
+        task = progress.add_task("scan", total=None)
+
+        def update(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        return run_scan(roots, settings, update)
+
+
+def _print_summary(scan: dict[str, Any], written: list[Path], seconds: float) -> None:
+    s = scan["summary"]
+    table = Table(title="legacy-lens scan", show_header=True, header_style="bold")
+    table.add_column("Measure")
+    table.add_column("Value", justify="right")
+    table.add_row("Files analysed", f"{s['files']:,}")
+    table.add_row("Files skipped", f"{s.get('files_skipped', 0):,}")
+    table.add_row("Lines of code", f"{s['lines']['code']:,}")
+    for kind in ("program", "copybook", "job", "proc", "transaction", "table", "dataset"):
+        if kind in s["components_by_kind"]:
+            table.add_row(f"  {kind}s", f"{s['components_by_kind'][kind]:,}")
+    table.add_row("References resolved", f"{s['edges_resolved']:,}")
+    table.add_row("References unresolved", f"{s['edges_unresolved']:,}")
+    for sev in ("error", "warning"):
+        if s["diagnostics_by_severity"].get(sev):
+            table.add_row(f"Diagnostics ({sev})", f"{s['diagnostics_by_severity'][sev]:,}")
+    table.add_row("Time", f"{seconds:.1f} s")
+    err.print(table)
+    for path in written:
+        typer.echo(str(path))
+
+
+@app.command()
+def report(
+    scan_json: Annotated[Path, typer.Argument(help="A scan.json written by `legacy-lens scan`.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Folder for the reports.")] = Path(
+        "legacy-lens-out"),
+    fmt: Annotated[str, typer.Option("--format", "-f", help="Comma-separated: md, html, json.")] = "md,html",
+) -> None:
+    """Re-render reports from a scan.json without rescanning."""
+    formats = _formats(fmt)
+    scan_dict = load_scan(scan_json)
+    try:
+        written = write_reports(scan_dict, output, formats)
+    except ValueError as exc:
+        fail(f"{scan_json} cannot be rendered: {exc}")
+    for path in written:
+        typer.echo(str(path))
+
+
+def load_scan(path: Path) -> dict[str, Any]:
+    """Read and check a scan.json; exits with code 2 and a clear message when it is not one."""
+    if not path.is_file():
+        fail(f"scan file not found: {path}")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        fail(f"{path} is not JSON ({exc}); give the scan.json that `legacy-lens scan` wrote")
+    if not isinstance(data, dict) or "schema_version" not in data:
+        fail(f"{path} is not a legacy-lens scan (no schema_version)")
+    if not str(data["schema_version"]).startswith("1."):
+        fail(f"{path} has schema version {data['schema_version']}; this legacy-lens reads 1.x")
+    return data
+
+
+class _LangFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+@app.command()
+def languages(
+    fmt: Annotated[_LangFormat, typer.Option("--format", "-f", help="table or json.")] = _LangFormat.table,
+) -> None:
+    """List the languages legacy-lens recognises and how."""
+    specs = load_languages()
+    if fmt is _LangFormat.json:
+        typer.echo(json.dumps([
+            {"name": s.name, "display_name": s.display_name, "extensions": list(s.extensions),
+             "parser": f"tree-sitter:{s.grammar}" if s.grammar else f"line:{s.extractor}"}
+            for s in specs], indent=2, sort_keys=True))
+        return
+    table = Table(show_header=True, header_style="bold")
+    for col in ("Language", "Extensions", "Parser", "Detected in extensionless members by"):
+        table.add_column(col)
+    for s in specs:
+        table.add_row(s.display_name, " ".join(s.extensions),
+                      f"tree-sitter ({s.grammar})" if s.grammar else "purpose-built line parser",
+                      "; ".join(p.pattern for p in s.sniff) or "-")
+    Console(highlight=False).print(table)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)

@@ -1,0 +1,250 @@
+"""Find the files to analyse and decide their language.
+
+Walks each root without following symlinks (unless asked), honours
+``.gitignore`` files at every level and ``--exclude`` globs, and detects the
+language by file name, by extension, then by content for members with no or
+unknown extension (``IDENTIFICATION DIVISION`` is COBOL, ``//NAME JOB`` is JCL,
+``DFHMSD`` is BMS, a run of level-numbered items is a copybook). Files it
+cannot use are recorded with a reason, never dropped silently.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+import pathspec
+
+from legacy_lens.encoding import BinaryFile, decode, is_binary
+from legacy_lens.languages import LanguageSpec, load_languages
+from legacy_lens.model import INFO, WARNING, Diagnostic
+from legacy_lens.settings import Settings
+
+SKIP_DIRS = {".git", ".hg", ".svn", ".legacy-lens", "__pycache__", "node_modules", ".venv"}
+# Never sniffed: formats that cannot be source members.
+BINARY_EXTENSIONS = {
+    ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".ico", ".pdf", ".zip", ".gz", ".tgz", ".bz2", ".xz", ".7z",
+    ".jar", ".war", ".ear", ".class", ".exe", ".dll", ".so", ".o", ".obj", ".a", ".lib", ".pyc", ".frx",
+    ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".mp3", ".mp4", ".woff", ".woff2", ".ttf",
+}
+# Text formats that are documentation or data, not code: counted, not sniffed.
+DOC_EXTENSIONS = {".md", ".txt", ".rst", ".html", ".htm", ".xml", ".json", ".yml", ".yaml", ".csv", ".toml",
+                  ".ini", ".cfg", ".log", ".gitignore", ".gitattributes"}
+SNIFF_BYTES = 16 * 1024
+_LEVEL_LINE = re.compile(r"^.{0,7}\s*(0?[1-9]|[1-4][0-9]|66|77|88)\s+[A-Za-z0-9:][A-Za-z0-9:-]*", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    path: str  # POSIX, relative to the scan root (prefixed with the root's name when there are several)
+    abs_path: str
+    language: str
+    detected_by: str
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
+class Unused:
+    """A file that will not be analysed, and why."""
+
+    path: str
+    size: int
+    reason: str  # unrecognised | binary | too-large | unreadable | excluded
+
+
+@dataclass(frozen=True, slots=True)
+class Discovery:
+    candidates: tuple[Candidate, ...]
+    unused: tuple[Unused, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+
+class _Ignore:
+    """``.gitignore`` rules of one directory, matched relative to it."""
+
+    def __init__(self, base: str, spec: pathspec.PathSpec) -> None:
+        self.base = base
+        self.spec = spec
+
+    def matches(self, rel: str, is_dir: bool) -> bool:
+        if self.base:
+            if not rel.startswith(self.base + "/"):
+                return False
+            rel = rel[len(self.base) + 1 :]
+        return self.spec.match_file(rel + "/" if is_dir else rel)
+
+
+def _gitignore(directory: Path, base: str) -> _Ignore | None:
+    path = directory / ".gitignore"
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    return _Ignore(base, pathspec.PathSpec.from_lines("gitwildmatch", lines))
+
+
+def _by_name(name: str, specs: tuple[LanguageSpec, ...]) -> tuple[str, str] | None:
+    for spec in specs:
+        if name in spec.filenames:
+            return spec.name, "filename"
+    suffix = PurePosixPath(name).suffix
+    if not suffix:
+        return None
+    for spec in specs:
+        if suffix in spec.extensions:
+            return spec.name, "extension"
+    lower = suffix.lower()
+    for spec in specs:
+        if lower in (e.lower() for e in spec.extensions):
+            return spec.name, "extension"
+    return None
+
+
+def sniff(text: str, specs: tuple[LanguageSpec, ...]) -> str | None:
+    """Language of a member from its content, or None."""
+    best: tuple[int, str] | None = None
+    for spec in specs:
+        if any(p.search(text) for p in spec.sniff):
+            if best is None or spec.sniff_priority > best[0]:
+                best = (spec.sniff_priority, spec.name)
+    if best:
+        return best[1]
+    if looks_like_copybook(text):
+        return "cobol"
+    return None
+
+
+def looks_like_copybook(text: str) -> bool:
+    """A member whose code lines are mostly level-numbered data items (``05 CUST-NAME PIC X(30).``)."""
+    code = []
+    for line in text.splitlines()[:200]:
+        if not line.strip() or line[6:7] in ("*", "/"):
+            continue
+        code.append(line)
+    if len(code) < 2:
+        return False
+    levels = sum(1 for line in code if _LEVEL_LINE.match(line))
+    pics = sum(1 for line in code if re.search(r"\bPIC(TURE)?\b|\bOCCURS\b|\bREDEFINES\b|\bVALUE\b", line, re.I))
+    return levels / len(code) >= 0.6 and pics >= 1
+
+
+def discover(roots: list[Path], settings: Settings) -> Discovery:
+    """Walk ``roots``; raises nothing for unreadable parts (they become diagnostics)."""
+    specs = load_languages()
+    candidates: list[Candidate] = []
+    unused: list[Unused] = []
+    diagnostics: list[Diagnostic] = []
+    excludes = pathspec.PathSpec.from_lines("gitwildmatch", settings.excludes)
+    multi = len(roots) > 1
+    seen_real: set[str] = set()
+    for root in roots:
+        root = root.resolve() if not settings.follow_symlinks else root.absolute()
+        prefix = root.name if multi else ""
+        if root.is_file():
+            _consider(root, root.name, specs, settings, candidates, unused, diagnostics)
+            continue
+        for dirpath, dirnames, filenames, ignores in _walk(root, settings, diagnostics, prefix):
+            rel_dir = os.path.relpath(dirpath, root)
+            rel_dir = "" if rel_dir == "." else PurePosixPath(Path(rel_dir)).as_posix()
+            kept = []
+            for d in sorted(dirnames):
+                rel = f"{rel_dir}/{d}" if rel_dir else d
+                if d in SKIP_DIRS or excludes.match_file(rel + "/") or any(i.matches(rel, True) for i in ignores):
+                    continue
+                full = os.path.join(dirpath, d)
+                if os.path.islink(full):
+                    if not settings.follow_symlinks:
+                        diagnostics.append(Diagnostic(_joined(prefix, rel), INFO, "SYMLINK-NOT-FOLLOWED",
+                                                      "symbolic link to a directory was not followed"))
+                        continue
+                    real = os.path.realpath(full)
+                    if real in seen_real:
+                        diagnostics.append(Diagnostic(_joined(prefix, rel), WARNING, "SYMLINK-LOOP",
+                                                      "directory already visited through another link"))
+                        continue
+                    seen_real.add(real)
+                kept.append(d)
+            dirnames[:] = kept
+            for name in sorted(filenames):
+                rel = f"{rel_dir}/{name}" if rel_dir else name
+                if name == ".gitignore" or excludes.match_file(rel) or any(i.matches(rel, False) for i in ignores):
+                    continue
+                full = Path(dirpath) / name
+                if full.is_symlink() and not settings.follow_symlinks:
+                    diagnostics.append(Diagnostic(_joined(prefix, rel), INFO, "SYMLINK-NOT-FOLLOWED",
+                                                  "symbolic link was not followed"))
+                    continue
+                _consider(full, _joined(prefix, rel), specs, settings, candidates, unused, diagnostics)
+    candidates.sort(key=lambda c: c.path)
+    unused.sort(key=lambda u: u.path)
+    return Discovery(tuple(candidates), tuple(unused), tuple(diagnostics))
+
+
+def _joined(prefix: str, rel: str) -> str:
+    return f"{prefix}/{rel}" if prefix else rel
+
+
+def _walk(root: Path, settings: Settings, diagnostics: list[Diagnostic], prefix: str):  # type: ignore[no-untyped-def]
+    """os.walk with the .gitignore stack of each directory."""
+    stack_ignores: dict[str, list[_Ignore]] = {}
+
+    def onerror(err: OSError) -> None:
+        rel = os.path.relpath(err.filename or str(root), root)
+        diagnostics.append(Diagnostic(_joined(prefix, PurePosixPath(Path(rel)).as_posix()), WARNING,
+                                      "UNREADABLE-DIRECTORY", f"directory could not be read: {err.strerror}"))
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=onerror, followlinks=settings.follow_symlinks):
+        rel_dir = os.path.relpath(dirpath, root)
+        rel_dir = "" if rel_dir == "." else PurePosixPath(Path(rel_dir)).as_posix()
+        parent = rel_dir.rsplit("/", 1)[0] if "/" in rel_dir else ""
+        inherited = stack_ignores.get(parent, []) if rel_dir else []
+        own = _gitignore(Path(dirpath), rel_dir)
+        ignores = inherited + ([own] if own else [])
+        stack_ignores[rel_dir] = ignores
+        yield dirpath, dirnames, filenames, ignores
+
+
+def _consider(full: Path, rel: str, specs: tuple[LanguageSpec, ...], settings: Settings,
+              candidates: list[Candidate], unused: list[Unused], diagnostics: list[Diagnostic]) -> None:
+    try:
+        size = full.stat().st_size
+    except OSError as exc:
+        unused.append(Unused(rel, 0, "unreadable"))
+        diagnostics.append(Diagnostic(rel, WARNING, "UNREADABLE-FILE", f"file could not be read: {exc.strerror}"))
+        return
+    suffix = full.suffix.lower()
+    found = _by_name(full.name, specs)
+    if found is None and (suffix in BINARY_EXTENSIONS or suffix in DOC_EXTENSIONS):
+        unused.append(Unused(rel, size, "binary" if suffix in BINARY_EXTENSIONS else "unrecognised"))
+        return
+    if size > settings.max_file_bytes:
+        unused.append(Unused(rel, size, "too-large"))
+        diagnostics.append(Diagnostic(rel, WARNING, "FILE-TOO-LARGE",
+                                      f"{size} bytes is over the limit of {settings.max_file_bytes} bytes"
+                                      " (max_file_bytes); not analysed"))
+        return
+    if found is not None:
+        candidates.append(Candidate(rel, str(full), found[0], found[1], size))
+        return
+    try:
+        with open(full, "rb") as handle:
+            head = handle.read(SNIFF_BYTES)
+    except OSError as exc:
+        unused.append(Unused(rel, size, "unreadable"))
+        diagnostics.append(Diagnostic(rel, WARNING, "UNREADABLE-FILE", f"file could not be read: {exc.strerror}"))
+        return
+    if not head or is_binary(head):
+        unused.append(Unused(rel, size, "binary" if head else "unrecognised"))
+        return
+    try:
+        text = decode(head).text
+    except BinaryFile:
+        unused.append(Unused(rel, size, "binary"))
+        return
+    language = sniff(text, specs)
+    if language is None:
+        unused.append(Unused(rel, size, "unrecognised"))
+        return
+    candidates.append(Candidate(rel, str(full), language, "content", size))

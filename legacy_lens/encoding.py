@@ -1,0 +1,103 @@
+"""Decode legacy source bytes: UTF-8 (with or without BOM), UTF-16, EBCDIC CP037, CP1252.
+
+Mainframe members arrive as EBCDIC when a transfer was done in binary, as
+CP1252/Latin-1 when they passed through a Windows PC, and as UTF-8 when they
+came through git. We decide from the bytes alone, never from the locale.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Bytes that occur in EBCDIC (CP037) text: space, letters, digits, common punctuation, NL/LF/CR.
+_EBCDIC_TEXT = frozenset(
+    [0x40, 0x15, 0x25, 0x0D, 0x05]
+    + list(range(0x81, 0x8A)) + list(range(0x91, 0x9A)) + list(range(0xA2, 0xAA))
+    + list(range(0xC1, 0xCA)) + list(range(0xD1, 0xDA)) + list(range(0xE2, 0xEA))
+    + list(range(0xF0, 0xFA))
+    + [0x4A, 0x4B, 0x4C, 0x4D, 0x4E, 0x4F, 0x50, 0x5A, 0x5B, 0x5C, 0x5D, 0x5E, 0x5F, 0x60, 0x61,
+       0x6A, 0x6B, 0x6C, 0x6D, 0x6E, 0x6F, 0x79, 0x7A, 0x7B, 0x7C, 0x7D, 0x7E, 0x7F, 0xC0, 0xD0, 0xE0]
+)
+_CONTROL = frozenset(b for b in range(32) if b not in (9, 10, 12, 13, 26))
+SAMPLE = 64 * 1024
+
+
+class BinaryFile(ValueError):
+    """The bytes are not text in any encoding we read."""
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    text: str
+    encoding: str
+    warnings: tuple[str, ...] = ()
+
+
+def looks_ebcdic(data: bytes) -> bool:
+    """True when the sample reads as EBCDIC text rather than ASCII-based text."""
+    sample = data[:SAMPLE]
+    if not sample:
+        return False
+    ebcdic = sum(1 for b in sample if b in _EBCDIC_TEXT)
+    high = sum(1 for b in sample if b >= 0x80)
+    spaces = sample.count(0x40)
+    return ebcdic / len(sample) > 0.9 and high / len(sample) > 0.25 and spaces > sample.count(0x20)
+
+
+def _utf16(data: bytes) -> str | None:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    sample = data[:4096]
+    if len(sample) >= 4:
+        even_nuls = sample[0::2].count(0) / max(1, len(sample[0::2]))
+        odd_nuls = sample[1::2].count(0) / max(1, len(sample[1::2]))
+        if odd_nuls > 0.4 and even_nuls < 0.05:
+            return "utf-16-le"
+        if even_nuls > 0.4 and odd_nuls < 0.05:
+            return "utf-16-be"
+    return None
+
+
+def is_binary(data: bytes) -> bool:
+    """True for bytes that are not text: many NULs or control characters, and not UTF-16 or EBCDIC."""
+    sample = data[:SAMPLE]
+    if not sample or _utf16(sample) or looks_ebcdic(sample):
+        return False
+    controls = sum(1 for b in sample if b in _CONTROL)
+    return sample.count(0) / len(sample) > 0.01 or controls / len(sample) > 0.10
+
+
+def _records(text: str, record_length: int = 80) -> str:
+    """Split a file with no line breaks into fixed-length records (a binary transfer of RECFM=FB)."""
+    if "\n" in text or "\r" in text or "\x85" in text or len(text) <= record_length:
+        return text
+    if len(text) % record_length:
+        return text
+    return "\n".join(text[i : i + record_length] for i in range(0, len(text), record_length))
+
+
+def decode(data: bytes) -> Decoded:
+    """Decode ``data``; raises BinaryFile when it is not text."""
+    warnings: list[str] = []
+    if data.startswith(b"\xef\xbb\xbf"):
+        return Decoded(data[3:].decode("utf-8", "replace"), "utf-8-sig")
+    utf16 = _utf16(data)
+    if utf16:
+        return Decoded(data.decode(utf16, "replace").lstrip("\ufeff"), utf16)
+    if is_binary(data):
+        raise BinaryFile("binary content (NUL or control bytes)")
+    if data.count(0):
+        warnings.append(f"{data.count(0)} NUL byte(s) replaced by spaces")
+        data = data.replace(b"\x00", b" ")
+    if looks_ebcdic(data):
+        text = data.decode("cp037", "replace").replace("\x85", "\n")
+        return Decoded(_records(text), "cp037", tuple(warnings))
+    try:
+        return Decoded(data.decode("utf-8"), "utf-8", tuple(warnings))
+    except UnicodeDecodeError:
+        pass
+    try:
+        return Decoded(data.decode("cp1252"), "cp1252", tuple(warnings))
+    except UnicodeDecodeError:
+        # CP1252 leaves five bytes undefined; Latin-1 maps every byte.
+        return Decoded(data.decode("latin-1"), "latin-1", tuple(warnings))

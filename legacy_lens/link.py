@@ -1,0 +1,426 @@
+"""Resolve references across files into components and edges.
+
+Mainframe names are global: a program, copybook, job or table is found by name
+anywhere in the scan. This stage:
+
+* indexes definitions (copybooks ranked by ``--copybook-path`` order);
+* makes statements inside copybooks count for every program that includes them;
+* resolves dynamic CALL / XCTL / LINK targets from VALUE clauses, MOVEs of
+  literals, MOVEs of constant items and menu tables, through copybooks;
+* links JCL DD statements to the COBOL SELECT ... ASSIGN of the program a step runs;
+* marks known system modules, and records every unresolved reference as such.
+
+Nothing here reads files or prints.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path, PurePosixPath
+
+from legacy_lens import cobol_data
+from legacy_lens.extractors.cobol import program_name_value
+from legacy_lens.model import (
+    INFO,
+    WARNING,
+    Component,
+    DataItem,
+    Definition,
+    Diagnostic,
+    Edge,
+    FileFacts,
+    Location,
+    Metrics,
+    Move,
+    Reference,
+)
+
+# Kinds of definition that are components (graph nodes); the others (paragraph, step ...) are parts of one.
+COMPONENT_KINDS = {"program", "copybook", "job", "proc", "mapset", "transaction", "table", "file", "psb"}
+# Targets that name something outside the code (a dataset, a database segment): a literal name is
+# a resolved reference even though no source file defines it.
+EXTERNAL_KINDS = {"dataset", "psb", "segment"}
+DD_MODE_ACCESS = {"INPUT": "reads", "OUTPUT": "writes", "EXTEND": "writes", "I-O": "updates"}
+
+
+@cache
+def _system_catalogue() -> dict[str, tuple[frozenset[str], tuple[str, ...]]]:
+    raw = tomllib.loads((Path(__file__).parent / "catalog" / "system.toml").read_text(encoding="utf-8"))
+    return {kind: (frozenset(v.get("names", ())), tuple(v.get("prefixes", ()))) for kind, v in raw.items()}
+
+
+def is_system(kind: str, name: str, extra: Iterable[str] = ()) -> bool:
+    """True when ``name`` is a known system or vendor module of this kind."""
+    names, prefixes = _system_catalogue().get(kind, (frozenset(), ()))
+    if name in names or any(name.startswith(p) for p in prefixes):
+        return True
+    for pattern in extra:
+        if pattern.endswith("*") and name.startswith(pattern[:-1]) or name == pattern:
+            return True
+    return False
+
+
+@dataclass(slots=True)
+class _Def:
+    definition: Definition
+    path: str
+    language: str
+    rank: int = 0
+
+
+@dataclass(slots=True)
+class Linked:
+    components: list[Component]
+    edges: list[Edge]
+    diagnostics: list[Diagnostic]
+
+
+@dataclass(slots=True)
+class _RawEdge:
+    source: str
+    target: str
+    kind: str
+    via: str
+    resolved: bool
+    locations: set[tuple[str, int]] = field(default_factory=set)
+    details: set[str] = field(default_factory=set)
+
+
+class Linker:
+    def __init__(self, facts: list[FileFacts], copybook_paths: tuple[str, ...] = (),
+                 system_modules: tuple[str, ...] = ()) -> None:
+        self.facts = sorted(facts, key=lambda f: f.file.path)
+        self.copybook_paths = tuple(PurePosixPath(p).as_posix().rstrip("/") for p in copybook_paths)
+        self.system_modules = system_modules
+        self.defs: dict[str, _Def] = {}
+        self.metrics: dict[str, Metrics] = {}
+        self.diagnostics: list[Diagnostic] = []
+        self.edges: dict[tuple[str, str, str, str], _RawEdge] = {}
+        self.data: dict[str, list[DataItem]] = defaultdict(list)
+        self.moves: dict[str, list[Move]] = defaultdict(list)
+        self.refs: list[tuple[Reference, str]] = []  # reference, file
+        self.includes: dict[str, list[tuple[str, tuple[tuple[str, str], ...]]]] = defaultdict(list)
+        self.tables_by_base: dict[str, list[str]] = defaultdict(list)
+
+    # -- indexing -----------------------------------------------------------------
+    def _rank(self, path: str) -> int:
+        for i, prefix in enumerate(self.copybook_paths):
+            if path == prefix or path.startswith(prefix + "/"):
+                return i
+        return len(self.copybook_paths)
+
+    def index(self) -> None:
+        for ff in self.facts:
+            ex = ff.extraction
+            for d in ex.definitions:
+                if d.kind not in COMPONENT_KINDS:
+                    continue
+                cid = f"{d.kind}:{d.name}"
+                new = _Def(d, ff.file.path, ff.file.language, self._rank(ff.file.path) if d.kind == "copybook" else 0)
+                old = self.defs.get(cid)
+                if old is None or self._better(new, old):
+                    if old is not None:
+                        self._duplicate(cid, keep=new, drop=old)
+                    self.defs[cid] = new
+                else:
+                    self._duplicate(cid, keep=old, drop=new)
+            for cid, m in ex.metrics:
+                self.metrics.setdefault(cid, m)
+            for owner, items in ex.data_items:
+                self.data[owner].extend(items)
+            for mv in ex.moves:
+                owner = self._owner_of_move(ff, mv)
+                self.moves[owner].append(mv)
+            for ref in ex.references:
+                self.refs.append((ref, ff.file.path))
+                if ref.kind == "includes" and ref.target_kind == "copybook":
+                    pairs: tuple[tuple[str, str], ...] = ()
+                    self.includes[ref.source].append((ref.target, pairs))
+        for cid in self.defs:
+            if cid.startswith("table:"):
+                self.tables_by_base[cid.split(":", 1)[1].rsplit(".", 1)[-1]].append(cid)
+
+    @staticmethod
+    def _owner_of_move(ff: FileFacts, mv: Move) -> str:
+        for d in ff.extraction.definitions:
+            if d.kind == "copybook":
+                return f"copybook:{d.name}"
+        return f"program:{mv.program}"
+
+    @staticmethod
+    def _better(new: _Def, old: _Def) -> bool:
+        # DDL beats a DCLGEN declaration of the same table; a copybook earlier on the search path wins.
+        if new.definition.kind == "table":
+            return old.definition.detail == "dclgen" and new.definition.detail != "dclgen"
+        if new.definition.kind == "copybook":
+            return (new.rank, new.path) < (old.rank, old.path)
+        return False
+
+    def _duplicate(self, cid: str, keep: _Def, drop: _Def) -> None:
+        if cid.startswith("table:") and "dclgen" in (keep.definition.detail, drop.definition.detail):
+            return  # a DCLGEN restating DDL is expected, not a duplicate
+        self.diagnostics.append(Diagnostic(
+            drop.path, INFO if cid.startswith("copybook:") else WARNING, "DUPLICATE-DEFINITION",
+            f"{cid} is also defined in {keep.path}; the definition there is used", drop.definition.line))
+
+    # -- copybook expansion -------------------------------------------------------------
+    def copybook_closure(self, owner: str) -> list[str]:
+        """Copybooks included by ``owner``, directly or through other copybooks (cycle-safe)."""
+        seen: list[str] = []
+        stack = [owner]
+        visited = {owner}
+        while stack:
+            current = stack.pop()
+            for member, _pairs in self.includes.get(current, []):
+                cid = f"copybook:{member}"
+                if cid in visited:
+                    continue
+                visited.add(cid)
+                seen.append(cid)
+                stack.append(cid)
+        return seen
+
+    def spliced_items(self, owner: str, depth: int = 0, visiting: frozenset[str] = frozenset(),
+                      pairs: tuple[str, ...] = ()) -> list[DataItem]:
+        """``owner``'s data items with each COPY marker replaced by the copybook's items."""
+        out: list[DataItem] = []
+        if depth > 20 or owner in visiting:
+            return out
+        replacements = [p.split("\x00", 1) for p in pairs if "\x00" in p]
+        for item in self.data.get(owner, []):
+            if item.level == 0:
+                out.extend(self.spliced_items(f"copybook:{item.name}", depth + 1, visiting | {owner}, item.values))
+                continue
+            if replacements:
+                name = item.name
+                for old, new in replacements:
+                    name = name.replace(old.upper(), new.upper())
+                item = DataItem(item.level, name, item.line, item.picture, item.usage, item.values, item.occurs,
+                                item.redefines)
+            out.append(item)
+        return out
+
+    # -- dynamic resolution --------------------------------------------------------
+    def resolver(self, program_id: str) -> _Resolver:
+        items = self.spliced_items(program_id)
+        moves = list(self.moves.get(program_id, []))
+        for cb in self.copybook_closure(program_id):
+            moves.extend(self.moves.get(cb, []))
+        return _Resolver(items, moves)
+
+    # -- edges ----------------------------------------------------------------------
+    def add_edge(self, source: str, target: str, kind: str, via: str, resolved: bool, path: str, line: int,
+                 detail: str = "") -> None:
+        key = (source, target, kind, via)
+        edge = self.edges.get(key)
+        if edge is None:
+            edge = self.edges[key] = _RawEdge(source, target, kind, via, resolved)
+        edge.locations.add((path, line))
+        if detail:
+            edge.details.add(detail)
+
+    def target_id(self, kind: str, name: str) -> tuple[str, bool, str]:
+        """(component id, resolved, extra detail) for a static reference."""
+        cid = f"{kind}:{name}"
+        if cid in self.defs:
+            return cid, True, ""
+        if kind == "table":
+            base = name.rsplit(".", 1)[-1]
+            candidates = self.tables_by_base.get(base, [])
+            if len(candidates) == 1:
+                return candidates[0], True, "schema inferred"
+        if kind == "copybook" and f"mapset:{name}" in self.defs:
+            return f"mapset:{name}", True, "BMS symbolic map"
+        if is_system(kind, name, self.system_modules):
+            return cid, True, ""
+        if kind in EXTERNAL_KINDS:
+            return cid, True, ""
+        return cid, False, ""
+
+    def link(self) -> Linked:
+        self.index()
+        programs_including: dict[str, list[str]] = defaultdict(list)
+        for owner in list(self.includes):
+            if owner.startswith("program:"):
+                for cb in self.copybook_closure(owner):
+                    programs_including[cb].append(owner)
+        resolvers: dict[str, _Resolver] = {}
+
+        for ref, path in self.refs:
+            sources = [ref.source]
+            if ref.source.startswith("copybook:") and ref.kind != "includes":
+                # A CALL or EXEC in a copybook is the including program's.
+                sources = sorted(programs_including.get(ref.source, [])) or [ref.source]
+            for source in sources:
+                if ref.dynamic:
+                    resolver = resolvers.get(source)
+                    if resolver is None:
+                        resolver = resolvers[source] = self.resolver(source)
+                    self._dynamic(ref, source, path, resolver)
+                else:
+                    self._static(ref, source, path)
+        self._dd_links()
+        return Linked(self._components(), self._edge_list(), self.diagnostics)
+
+    def _static(self, ref: Reference, source: str, path: str) -> None:
+        target, resolved, extra = self.target_id(ref.target_kind, ref.target)
+        detail = "; ".join(x for x in (ref.detail, extra) if x)
+        via = ref.via
+        if extra == "BMS symbolic map":
+            via = "bms-symbolic-map"
+        self.add_edge(source, target, ref.kind, via, resolved, path, ref.line, detail)
+        if not resolved and ref.kind == "includes" and ref.target_kind == "copybook":
+            self.diagnostics.append(Diagnostic(path, WARNING, "COPY-NOT-FOUND",
+                                               f"copybook {ref.target} is not in the scan or on the copybook path",
+                                               ref.line))
+
+    def _dynamic(self, ref: Reference, source: str, path: str, resolver: _Resolver) -> None:
+        if ref.target_kind == "segment":
+            names = resolver.segment_names(ref.target)
+        elif ref.target_kind in ("program", "transaction", "mapset", "file", "psb", "proc"):
+            names = resolver.names(ref.target, ref.subscripted)
+        else:
+            names = []
+        if not names:
+            owner = source.split(":", 1)[1]
+            target = f"dynamic:{owner}.{ref.target}"
+            detail = f"{ref.target_kind} named at run time by {ref.target}"
+            if ref.detail:
+                detail = f"{ref.detail}; {detail}"
+            self.add_edge(source, target, ref.kind, "unresolved-dynamic", False, path, ref.line, detail)
+            return
+        for name, via in names:
+            target, resolved, extra = self.target_id(ref.target_kind, name)
+            detail = "; ".join(x for x in (ref.detail, f"identifier {ref.target}", extra) if x)
+            self.add_edge(source, target, ref.kind, via, resolved, path, ref.line, detail)
+
+    def _dd_links(self) -> None:
+        """JCL DD name -> COBOL SELECT ... ASSIGN of the program the step runs -> dataset edges."""
+        assigns: dict[str, dict[str, tuple[str, tuple[str, ...], str, int]]] = defaultdict(dict)
+        for ff in self.facts:
+            for fa in ff.extraction.file_assigns:
+                assigns[fa.program][fa.ddname] = (fa.select_name, fa.modes, ff.file.path, fa.line)
+        for ff in self.facts:
+            for dd in ff.extraction.dd_statements:
+                if not dd.program or not dd.dsn:
+                    continue
+                found = assigns.get(dd.program, {}).get(dd.ddname)
+                if found is None:
+                    continue
+                select_name, modes, _cobol_path, _line = found
+                accesses = sorted({DD_MODE_ACCESS[m] for m in modes if m in DD_MODE_ACCESS}) or [dd.access]
+                target, resolved, _ = self.target_id("dataset", dd.dsn)
+                for access in accesses:
+                    self.add_edge(f"program:{dd.program}", target, access, "jcl-dd-select", resolved,
+                                  ff.file.path, dd.line,
+                                  f"{dd.owner} step {dd.step} DD {dd.ddname} -> SELECT {select_name}"
+                                  f" (OPEN {'/'.join(modes) or 'not seen'})")
+
+    # -- output ---------------------------------------------------------------------
+    def _edge_list(self) -> list[Edge]:
+        out = []
+        for e in self.edges.values():
+            out.append(Edge(
+                source=e.source, target=e.target, kind=e.kind, resolved=e.resolved, via=e.via,
+                locations=tuple(Location(p, ln) for p, ln in sorted(e.locations)),
+                detail="; ".join(sorted(e.details))))
+        out.sort(key=lambda e: (e.source, e.target, e.kind, e.via))
+        return out
+
+    def _components(self) -> list[Component]:
+        ids: set[str] = set(self.defs)
+        for e in self.edges.values():
+            ids.add(e.source)
+            ids.add(e.target)
+        out = []
+        for cid in sorted(ids):
+            kind, name = cid.split(":", 1)
+            d = self.defs.get(cid)
+            if d is not None:
+                out.append(Component(id=cid, kind=kind, name=name, language=d.language, file=d.path,
+                                     line=d.definition.line, defined=True, system=False,
+                                     metrics=self.metrics.get(cid)))
+            else:
+                out.append(Component(id=cid, kind=kind, name=name, defined=False,
+                                     system=kind != "dynamic" and is_system(kind, name, self.system_modules)))
+        return out
+
+
+class _Resolver:
+    """Values an identifier can hold, within one program and the copybooks it includes."""
+
+    def __init__(self, items: list[DataItem], moves: list[Move]) -> None:
+        self.roots = cobol_data.build_tree(items)
+        self.by_name = cobol_data.index_by_name(self.roots)
+        self.moves_to: dict[str, list[Move]] = defaultdict(list)
+        for mv in moves:
+            self.moves_to[mv.target].append(mv)
+
+    def _value_clause(self, name: str) -> list[str]:
+        out = []
+        for node in self.by_name.get(name, []):
+            if node.item.values and not node.item.values[0].startswith("\x00"):
+                out.append(node.item.values[0])
+        return out
+
+    def _table(self, name: str) -> list[str]:
+        out: list[str] = []
+        for node in self.by_name.get(name, []):
+            out.extend(cobol_data.table_values(node, self.roots))
+        return out
+
+    def names(self, ident: str, subscripted: bool, depth: int = 0) -> list[tuple[str, str]]:
+        """(program name, via) pairs for the values ``ident`` can hold."""
+        found: dict[str, str] = {}
+
+        def add(value: str, via: str) -> None:
+            name = program_name_value(value)
+            if name and name not in found:
+                found[name] = via
+
+        if subscripted:
+            for v in self._table(ident):
+                add(v, "menu-table")
+        for v in self._value_clause(ident):
+            add(v, "value-clause")
+        for mv in self.moves_to.get(ident, []):
+            if mv.literal:
+                add(mv.source, "move-literal")
+                continue
+            if mv.subscripted:
+                for v in self._table(mv.source):
+                    add(v, "menu-table")
+            for v in self._value_clause(mv.source):
+                add(v, "move-constant")
+            if depth < 3 and not mv.subscripted and mv.source != ident:
+                for name, via in self.names(mv.source, False, depth + 1):
+                    found.setdefault(name, via)
+        if not found and not subscripted:
+            for v in self._table(ident):
+                add(v, "menu-table")
+        return sorted(found.items())
+
+    def segment_names(self, ssa: str) -> list[tuple[str, str]]:
+        """Segment name held in the first 8 bytes of an SSA."""
+        out: list[tuple[str, str]] = []
+        for node in self.by_name.get(ssa, []):
+            image = cobol_data.value_image(node)
+            name = image[:8].split("(")[0].split("*")[0].strip(" \x00")
+            if name and program_name_value(name):
+                out.append((name.upper(), "ssa-value"))
+        for mv in self.moves_to.get(ssa, []):
+            if mv.literal:
+                name = mv.source[:8].split("(")[0].strip()
+                if program_name_value(name):
+                    out.append((name.upper(), "move-literal"))
+        return sorted(set(out))
+
+
+def link(facts: list[FileFacts], copybook_paths: tuple[str, ...] = (),
+         system_modules: tuple[str, ...] = ()) -> Linked:
+    """Resolve every file's references into components and edges."""
+    return Linker(facts, copybook_paths, system_modules).link()

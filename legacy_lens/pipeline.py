@@ -1,0 +1,150 @@
+"""The scan pipeline: discover -> parse/extract -> link -> graph -> result.
+
+Workers in a process pool read, decode and extract one batch of files each and
+return compact facts, never trees. Every failure is contained to its file and
+becomes a diagnostic.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
+from pathlib import Path
+
+from legacy_lens import graph as graph_mod
+from legacy_lens.discover import Candidate, Discovery, discover
+from legacy_lens.encoding import BinaryFile, decode
+from legacy_lens.languages import language_by_name
+from legacy_lens.link import link
+from legacy_lens.model import (
+    ERROR,
+    WARNING,
+    Diagnostic,
+    Extraction,
+    FileFacts,
+    LineCounts,
+    ParseQuality,
+    ScanResult,
+    SourceFile,
+)
+from legacy_lens.settings import Settings
+
+Progress = Callable[[int, int], None]  # (files done, files total)
+
+
+class NothingToScan(Exception):
+    """No file in the roots could be analysed (exit code 3)."""
+
+
+def process_file(candidate: Candidate, settings: Settings) -> FileFacts:
+    """Read, decode and extract one file. Never raises."""
+    base = SourceFile(path=candidate.path, language=candidate.language, encoding="", size_bytes=candidate.size,
+                      sha256="", detected_by=candidate.detected_by)
+    try:
+        with open(candidate.abs_path, "rb") as handle:
+            data = handle.read(settings.max_file_bytes + 1)
+    except OSError as exc:
+        return _failed(base, "UNREADABLE-FILE", f"file could not be read: {exc.strerror or exc}")
+    digest = hashlib.sha256(data).hexdigest()
+    base = replace(base, sha256=digest, size_bytes=len(data))
+    try:
+        decoded = decode(data)
+    except BinaryFile as exc:
+        return _failed(replace(base, encoding="binary"), "BINARY-FILE", f"{exc}; not analysed", status="skipped")
+    text = decoded.text
+    # A trailing Ctrl-Z (DOS end-of-file) hangs the COBOL grammar; it is never meaningful.
+    text = text.rstrip("\x1a")
+    base = replace(base, encoding=decoded.encoding)
+    diagnostics = [Diagnostic(candidate.path, WARNING, "DECODE-WARNING", w) for w in decoded.warnings]
+    spec = language_by_name(candidate.language)
+    try:
+        module = importlib.import_module(f"legacy_lens.extractors.{spec.extractor}")
+        extraction: Extraction = module.extract(text, candidate.path, spec)
+    except Exception as exc:  # an extractor bug must cost one file, not the scan
+        return _failed(base, "EXTRACTOR-FAILED", f"{spec.name} extractor failed: {type(exc).__name__}: {exc}")
+    parse = extraction.parse
+    if settings.measure_raw_parse and spec.grammar:
+        parse = replace(parse, error_ratio_raw=_raw_error_ratio(spec.grammar, text))
+    if diagnostics:
+        extraction = replace(extraction, diagnostics=tuple(diagnostics) + extraction.diagnostics)
+    return FileFacts(replace(base, lines=extraction.lines, parse=parse), extraction)
+
+
+def _raw_error_ratio(grammar: str, text: str) -> float:
+    """Error ratio of the text as it is, without preprocessing (for measuring the preprocessor)."""
+    from legacy_lens import ts
+
+    tree = ts.parse(grammar, text.encode("utf-8", "replace"))
+    significant = sum(len(line.strip()) + 1 for line in text.splitlines() if line.strip())
+    in_error = sum(len(tree.text(n).strip()) for n in ts.outermost_errors(tree.root))
+    return round(min(1.0, in_error / significant), 4) if significant else 0.0
+
+
+def _failed(base: SourceFile, code: str, message: str, status: str = "failed") -> FileFacts:
+    diag = Diagnostic(base.path, ERROR if status == "failed" else WARNING, code, message)
+    parse = ParseQuality(status=status, parser="", error_ratio=1.0 if status == "failed" else 0.0)
+    return FileFacts(replace(base, parse=parse, lines=LineCounts()), Extraction(diagnostics=(diag,), parse=parse))
+
+
+def _process_batch(batch: list[Candidate], settings: Settings) -> list[FileFacts]:
+    return [process_file(c, settings) for c in batch]
+
+
+def _batches(candidates: list[Candidate], jobs: int) -> list[list[Candidate]]:
+    """Largest files first, dealt round-robin into batches of similar total size."""
+    ordered = sorted(candidates, key=lambda c: (-c.size, c.path))
+    count = max(1, min(len(ordered), jobs * 8))
+    batches: list[list[Candidate]] = [[] for _ in range(count)]
+    for i, c in enumerate(ordered):
+        batches[i % count].append(c)
+    return [b for b in batches if b]
+
+
+def extract_all(candidates: list[Candidate], settings: Settings, progress: Progress | None = None) -> list[FileFacts]:
+    jobs = settings.jobs or os.cpu_count() or 1
+    results: list[FileFacts] = []
+    total = len(candidates)
+    if jobs == 1 or total < 8:
+        for c in candidates:
+            results.append(process_file(c, settings))
+            if progress:
+                progress(len(results), total)
+    else:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = [pool.submit(_process_batch, b, settings) for b in _batches(candidates, jobs)]
+            for future in futures:
+                results.extend(future.result())
+                if progress:
+                    progress(len(results), total)
+    results.sort(key=lambda f: f.file.path)
+    return results
+
+
+def scan(roots: list[Path], settings: Settings, progress: Progress | None = None) -> ScanResult:
+    """Scan ``roots``; raises NothingToScan when no file could be analysed."""
+    found: Discovery = discover(roots, settings)
+    facts = extract_all(list(found.candidates), settings, progress)
+    analysed = [f for f in facts if f.file.parse.status not in ("failed", "skipped")]
+    if not analysed:
+        reasons = ", ".join(sorted({u.reason for u in found.unused})) or "no files"
+        raise NothingToScan(f"no file under {', '.join(str(r) for r in roots)} could be analysed ({reasons})")
+    linked = link(facts, settings.copybook_paths, settings.system_modules)
+    graph = graph_mod.build_graph(linked.components, linked.edges)
+    components = graph_mod.annotate(linked.components, graph)
+    diagnostics = list(found.diagnostics) + linked.diagnostics
+    for f in facts:
+        diagnostics.extend(f.extraction.diagnostics)
+    diagnostics.sort(key=lambda d: (d.path, d.line or 0, d.code, d.message))
+    files = [f.file for f in facts]
+    files.extend(
+        SourceFile(path=u.path, language="unknown" if u.reason != "binary" else "binary", encoding="",
+                   size_bytes=u.size, sha256="", parse=ParseQuality(status="skipped", parser=u.reason))
+        for u in found.unused
+    )
+    files.sort(key=lambda f: f.path)
+    return ScanResult(files=tuple(files), components=tuple(components), edges=tuple(linked.edges), findings=(),
+                      diagnostics=tuple(diagnostics), roots=tuple(r.as_posix() for r in roots))

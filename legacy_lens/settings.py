@@ -1,0 +1,83 @@
+"""Scan settings: defaults, ``legacy-lens.toml`` at the scan root or ``--config``, then CLI flags.
+
+Settings are a frozen dataclass so that they can be hashed into cache keys and
+passed to worker processes.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+CONFIG_FILE = "legacy-lens.toml"
+DEFAULT_FORMATS = ("json", "md", "html")
+
+
+class ConfigError(ValueError):
+    """A configuration file or option is invalid (exit code 2)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    excludes: tuple[str, ...] = ()
+    copybook_paths: tuple[str, ...] = ()
+    max_file_bytes: int = 20 * 1024 * 1024
+    jobs: int = 0  # 0 = number of CPU cores
+    follow_symlinks: bool = False
+    formats: tuple[str, ...] = DEFAULT_FORMATS
+    measure_raw_parse: bool = False
+    system_modules: tuple[str, ...] = ()
+
+
+_TYPES: dict[str, type] = {"excludes": list, "copybook_paths": list, "max_file_bytes": int, "jobs": int,
+                           "follow_symlinks": bool, "formats": list, "measure_raw_parse": bool,
+                           "system_modules": list}
+
+
+def load_config(path: Path) -> dict[str, Any]:
+    """Read the ``[scan]`` table (or top level) of a config file; raises ConfigError."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"config file not found: {path}") from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from exc
+    table = raw.get("scan", raw)
+    known = {f.name for f in fields(Settings)}
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        name = key.replace("-", "_")
+        if name not in known:
+            if isinstance(value, dict):
+                continue  # other sections belong to later stages (estimates, rules ...)
+            raise ConfigError(f"{path}: unknown setting {key!r}; known settings: {', '.join(sorted(known))}")
+        expected = _TYPES[name]
+        if expected is int and isinstance(value, bool) or not isinstance(value, expected):
+            raise ConfigError(f"{path}: setting {key!r} must be a {expected.__name__}, not {type(value).__name__}")
+        values[name] = tuple(value) if expected is list else value
+    return values
+
+
+def resolve_settings(roots: list[Path], config: Path | None, overrides: dict[str, Any]) -> Settings:
+    """Defaults, then the config file, then CLI overrides (``None`` values are ignored)."""
+    values: dict[str, Any] = {}
+    if config is not None:
+        values.update(load_config(config))
+    else:
+        for root in roots:
+            candidate = root / CONFIG_FILE
+            if root.is_dir() and candidate.is_file():
+                values.update(load_config(candidate))
+                break
+    for key, value in overrides.items():
+        if value is None or value == () or value == []:
+            continue
+        values[key] = tuple(value) if isinstance(value, list) else value
+    settings = replace(Settings(), **values)
+    if settings.max_file_bytes <= 0:
+        raise ConfigError("max_file_bytes must be positive")
+    if settings.jobs < 0:
+        raise ConfigError("jobs must be 0 (all cores) or a positive number")
+    return settings
