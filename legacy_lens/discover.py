@@ -64,7 +64,7 @@ class Discovery:
 class _Ignore:
     """``.gitignore`` rules of one directory, matched relative to it."""
 
-    def __init__(self, base: str, spec: pathspec.PathSpec) -> None:
+    def __init__(self, base: str, spec: pathspec.GitIgnoreSpec) -> None:
         self.base = base
         self.spec = spec
 
@@ -82,7 +82,7 @@ def _gitignore(directory: Path, base: str) -> _Ignore | None:
         lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return None
-    return _Ignore(base, pathspec.PathSpec.from_lines("gitwildmatch", lines))
+    return _Ignore(base, pathspec.GitIgnoreSpec.from_lines(lines))
 
 
 def _by_name(name: str, specs: tuple[LanguageSpec, ...]) -> tuple[str, str] | None:
@@ -136,7 +136,7 @@ def discover(roots: list[Path], settings: Settings) -> Discovery:
     candidates: list[Candidate] = []
     unused: list[Unused] = []
     diagnostics: list[Diagnostic] = []
-    excludes = pathspec.PathSpec.from_lines("gitwildmatch", settings.excludes)
+    excludes = pathspec.GitIgnoreSpec.from_lines(settings.excludes)
     multi = len(roots) > 1
     seen_real: set[str] = set()
     for root in roots:
@@ -217,7 +217,7 @@ def _consider(full: Path, rel: str, specs: tuple[LanguageSpec, ...], settings: S
     suffix = full.suffix.lower()
     found = _by_name(full.name, specs)
     if found is None and (suffix in BINARY_EXTENSIONS or suffix in DOC_EXTENSIONS):
-        unused.append(Unused(rel, size, "binary" if suffix in BINARY_EXTENSIONS else "unrecognised"))
+        unused.append(Unused(rel, size, "binary-extension" if suffix in BINARY_EXTENSIONS else "unrecognised"))
         return
     if size > settings.max_file_bytes:
         unused.append(Unused(rel, size, "too-large"))
@@ -235,8 +235,12 @@ def _consider(full: Path, rel: str, specs: tuple[LanguageSpec, ...], settings: S
         unused.append(Unused(rel, size, "unreadable"))
         diagnostics.append(Diagnostic(rel, WARNING, "UNREADABLE-FILE", f"file could not be read: {exc.strerror}"))
         return
-    if not head or is_binary(head):
-        unused.append(Unused(rel, size, "binary" if head else "unrecognised"))
+    if not head:
+        unused.append(Unused(rel, size, "unrecognised"))
+        return
+    if is_binary(head):
+        unused.append(Unused(rel, size, "binary"))
+        diagnostics.append(Diagnostic(rel, INFO, "BINARY-FILE", "binary content; not analysed"))
         return
     try:
         text = decode(head).text
@@ -246,5 +250,8 @@ def _consider(full: Path, rel: str, specs: tuple[LanguageSpec, ...], settings: S
     language = sniff(text, specs)
     if language is None:
         unused.append(Unused(rel, size, "unrecognised"))
+        diagnostics.append(Diagnostic(rel, INFO, "UNRECOGNISED-FILE",
+                                      "text file in no recognised language (by name, extension or content);"
+                                      " not analysed"))
         return
     candidates.append(Candidate(rel, str(full), language, "content", size))

@@ -260,3 +260,4 @@ class ScanResult:
     findings: tuple[Finding, ...]
     diagnostics: tuple[Diagnostic, ...]
     roots: tuple[str, ...] = ()
+    unrecognised_files: int = 0  # files that are not source code in a recognised language

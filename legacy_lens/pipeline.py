@@ -140,11 +140,16 @@ def scan(roots: list[Path], settings: Settings, progress: Progress | None = None
         diagnostics.extend(f.extraction.diagnostics)
     diagnostics.sort(key=lambda d: (d.path, d.line or 0, d.code, d.message))
     files = [f.file for f in facts]
+    # Files that are not source (documentation, data) are counted, not listed; files that could not be
+    # used (binary, too large, unreadable) are listed as skipped, each with a diagnostic.
     files.extend(
-        SourceFile(path=u.path, language="unknown" if u.reason != "binary" else "binary", encoding="",
+        SourceFile(path=u.path, language="binary" if u.reason == "binary" else "unknown", encoding="",
                    size_bytes=u.size, sha256="", parse=ParseQuality(status="skipped", parser=u.reason))
         for u in found.unused
+        if u.reason in ("binary", "too-large", "unreadable")
     )
+    unrecognised = sum(1 for u in found.unused if u.reason in ("unrecognised", "binary-extension"))
     files.sort(key=lambda f: f.path)
     return ScanResult(files=tuple(files), components=tuple(components), edges=tuple(linked.edges), findings=(),
-                      diagnostics=tuple(diagnostics), roots=tuple(r.as_posix() for r in roots))
+                      diagnostics=tuple(diagnostics), roots=tuple(r.as_posix() for r in roots),
+                      unrecognised_files=unrecognised)

@@ -71,7 +71,8 @@ def to_dict(result: ScanResult) -> dict[str, Any]:
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "legacy-lens", "version": __version__},
         "roots": list(result.roots),
-        "summary": summarise(files, components, edges, diagnostics),
+        "summary": summarise(files, components, edges, diagnostics) | {
+            "files_unrecognised": result.unrecognised_files},
         "files": files,
         "components": components,
         "edges": edges,
