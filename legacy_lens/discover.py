@@ -33,6 +33,7 @@ BINARY_EXTENSIONS = {
 DOC_EXTENSIONS = {".md", ".txt", ".rst", ".html", ".htm", ".xml", ".json", ".yml", ".yaml", ".csv", ".toml",
                   ".ini", ".cfg", ".log", ".gitignore", ".gitattributes"}
 SNIFF_BYTES = 16 * 1024
+_COBOL_PIC = re.compile(r"\bPIC(TURE)?\s+(IS\s+)?[^'\"\s]|\bOCCURS\s+\d|\bREDEFINES\s", re.IGNORECASE)
 _LEVEL_LINE = re.compile(r"^.{0,7}\s*(0?[1-9]|[1-4][0-9]|66|77|88)\s+[A-Za-z0-9:][A-Za-z0-9:-]*", re.IGNORECASE)
 
 
@@ -126,8 +127,11 @@ def looks_like_copybook(text: str) -> bool:
     if len(code) < 2:
         return False
     levels = sum(1 for line in code if _LEVEL_LINE.match(line))
-    pics = sum(1 for line in code if re.search(r"\bPIC(TURE)?\b|\bOCCURS\b|\bREDEFINES\b|\bVALUE\b", line, re.I))
-    return levels / len(code) >= 0.6 and pics >= 1
+    # COBOL PICTURE strings are unquoted and entries end with a period; PL/I declarations
+    # (``2 NAME PIC '(5)9',``) quote their pictures and end with commas.
+    pics = sum(1 for line in code if _COBOL_PIC.search(line))
+    periods = sum(1 for line in code if line[:72].rstrip().endswith("."))
+    return levels / len(code) >= 0.6 and pics >= 1 and periods >= len(code) / 3
 
 
 def discover(roots: list[Path], settings: Settings) -> Discovery:
