@@ -18,6 +18,7 @@ from pathlib import Path
 from legacy_lens import graph as graph_mod
 from legacy_lens.discover import Candidate, Discovery, discover
 from legacy_lens.encoding import BinaryFile, decode
+from legacy_lens.extractors.common import member_name
 from legacy_lens.languages import language_by_name
 from legacy_lens.link import link
 from legacy_lens.model import (
@@ -124,10 +125,58 @@ def extract_all(candidates: list[Candidate], settings: Settings, progress: Progr
     return results
 
 
+def expand_proc_calls(facts: list[FileFacts], candidates: list[Candidate]) -> list[FileFacts]:
+    """Apply each job's symbolic overrides to the cataloged procs it calls (JCL only).
+
+    A cataloged proc is extracted once with its own defaults; a job calling it with
+    ``HLQ=PROD`` uses other data sets. Those are added to the calling job's facts.
+    """
+    from legacy_lens.extractors import jcl
+
+    by_path = {c.path: c for c in candidates}
+    procs: dict[str, str] = {}
+    for ff in facts:
+        if ff.file.language != "jcl":
+            continue
+        for d in ff.extraction.definitions:
+            if d.kind == "proc" and d.name == member_name(ff.file.path):
+                procs.setdefault(d.name, ff.file.path)
+    out = []
+    for ff in facts:
+        calls = [r for r in ff.extraction.references
+                 if r.kind == "runs" and r.target_kind == "proc" and r.detail and r.target in procs
+                 and procs[r.target] != ff.file.path]
+        if not calls:
+            out.append(ff)
+            continue
+        steps = {d.line: d.name for d in ff.extraction.definitions if d.kind == "step"}
+        refs = list(ff.extraction.references)
+        dds = list(ff.extraction.dd_statements)
+        diagnostics = list(ff.extraction.diagnostics)
+        for call in calls:
+            proc_path = procs[call.target]
+            try:
+                with open(by_path[proc_path].abs_path, "rb") as handle:
+                    text = decode(handle.read()).text
+                more_refs, more_dds = jcl.expand_call(text, proc_path, call.source, steps.get(call.line, "?"),
+                                                      call.line, call.detail)
+            except (OSError, BinaryFile, KeyError) as exc:
+                diagnostics.append(Diagnostic(ff.file.path, WARNING, "JCL-PROC-EXPANSION",
+                                              f"proc {call.target} could not be expanded with the symbols of this "
+                                              f"call: {exc}", call.line))
+                continue
+            refs.extend(more_refs)
+            dds.extend(more_dds)
+        out.append(replace(ff, extraction=replace(ff.extraction, references=tuple(refs), dd_statements=tuple(dds),
+                                                  diagnostics=tuple(diagnostics))))
+    return out
+
+
 def scan(roots: list[Path], settings: Settings, progress: Progress | None = None) -> ScanResult:
     """Scan ``roots``; raises NothingToScan when no file could be analysed."""
     found: Discovery = discover(roots, settings)
     facts = extract_all(list(found.candidates), settings, progress)
+    facts = expand_proc_calls(facts, list(found.candidates))
     analysed = [f for f in facts if f.file.parse.status not in ("failed", "skipped")]
     if not analysed:
         reasons = ", ".join(sorted({u.reason for u in found.unused})) or "no files"

@@ -240,6 +240,10 @@ class _Extractor:
                 prog.end_line = ends[prog.name]
             elif i + 1 < len(self.programs):
                 prog.end_line = max(prog.end_line, self.programs[i + 1].line - 1)
+            else:
+                # The last program may omit END PROGRAM: it runs to the end of the member, even
+                # when the grammar's program node stops early at an ERROR region.
+                prog.end_line = max(prog.end_line, last_line)
         for prog in self.programs:
             for outer in self.programs:
                 if outer is not prog and outer.line < prog.line and outer.end_line >= prog.end_line:
@@ -455,11 +459,10 @@ class _Extractor:
                         self._add_paragraph(name, line, name if _SECTION_HEADER.match(line_text) else "",
                                             bool(_SECTION_HEADER.match(line_text)))
                     continue
-            statement = _join_statement(self.pre.lines, row)
+            masked = _mask_literals(line_text)  # a verb inside a literal starts no statement
             for capture, pattern in _FALLBACK_PATTERNS:
-                for m in pattern.finditer(line_text):
-                    self.statement(capture, statement[m.start():] if statement.startswith(line_text) else
-                                   line_text[m.start():], line)
+                for m in pattern.finditer(masked):
+                    self.statement(capture, _statement_from(self.pre.lines, row, m.start()), line)
 
     # -- procedure metrics --------------------------------------------------------
     def _procedure_metrics(self, tree: ts.ParsedTree, captures: list[tuple[str, ts.Node]]) -> None:
@@ -651,17 +654,57 @@ _FALLBACK_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
-def _join_statement(lines: list[str], row: int, limit: int = 6) -> str:
-    """Text of ``lines[row]`` joined with following lines up to a period (at most ``limit`` lines)."""
-    parts = [lines[row]]
+# Verbs that begin a statement: in the fallback a statement runs up to the next one (or a period).
+_STATEMENT_START = re.compile(
+    r"(?<![\w-])(?:ACCEPT|ADD|ALTER|CALL|CANCEL|CLOSE|COMPUTE|CONTINUE|DELETE|DISPLAY|DIVIDE|ELSE|END-[A-Z]+|"
+    r"ENTRY|EVALUATE|EXEC|EXIT|GO|GOBACK|IF|INITIALIZE|INSPECT|MERGE|MOVE|MULTIPLY|OPEN|PERFORM|READ|RELEASE|"
+    r"RETURN|REWRITE|SEARCH|SELECT|SET|SORT|START|STOP|STRING|SUBTRACT|UNSTRING|WHEN|WRITE)(?![\w-])",
+    re.IGNORECASE,
+)
+
+
+def _mask_literals(text: str) -> str:
+    """``text`` with the characters inside literals replaced by ``x`` (same length)."""
+    out = list(text)
+    quote = ""
+    for i, ch in enumerate(text):
+        if quote:
+            if ch == quote:
+                quote = ""
+            else:
+                out[i] = "x"
+        elif ch in "'\"":
+            quote = ch
+    return "".join(out)
+
+
+def _statement_from(lines: list[str], row: int, col: int, limit: int = 6) -> str:
+    """The statement that starts at ``lines[row][col]``, for the fallback scanner.
+
+    It ends before the next statement verb or at a period, and continues onto
+    following lines (at most ``limit`` in all) that start no new statement,
+    paragraph or section, so that ``CALL x USING a`` with one argument a line is
+    read whole.
+    """
+    pieces: list[str] = []
+    text = lines[row][col:]
     k = row
-    while not re.search(r"\.\s*$", parts[-1]) and k + 1 < len(lines) and len(parts) < limit:
-        k += 1
-        nxt = lines[k]
-        if _PARAGRAPH_HEADER.match(nxt) or _SECTION_HEADER.match(nxt):
+    while True:
+        masked = _mask_literals(text)
+        stop = _STATEMENT_START.search(masked, 0 if pieces else 1)
+        period = re.search(r"\.(?=\s|$)", masked)
+        cuts = [c for c in (stop.start() if stop else None, period.start() if period else None) if c is not None]
+        if cuts:
+            pieces.append(text[: min(cuts)])
             break
-        parts.append(nxt)
-    return " ".join(p.strip() for p in parts) if len(parts) > 1 else parts[0]
+        pieces.append(text)
+        k += 1
+        if k >= len(lines) or k - row >= limit:
+            break
+        text = lines[k]
+        if _PARAGRAPH_HEADER.match(text) or _SECTION_HEADER.match(text):
+            break
+    return " ".join(p.strip() for p in pieces if p.strip())
 
 
 def _ddname(assignment: str) -> str:

@@ -316,7 +316,16 @@ class _InstreamProc:
 class _Analyser:
     """Walks the statements of one file and collects facts."""
 
-    def __init__(self, path: str, lexed: _Lexed, is_proc_file: bool) -> None:
+    def __init__(
+        self,
+        path: str,
+        lexed: _Lexed,
+        is_proc_file: bool,
+        call_set: dict[str, str] | None = None,
+        call_overrides: dict[str, str] | None = None,
+    ) -> None:
+        self.call_set = call_set or {}
+        self.call_overrides = call_overrides or {}
         self.path = path
         self.lexed = lexed
         self.is_proc_file = is_proc_file
@@ -371,6 +380,8 @@ class _Analyser:
                 body = [s for s in stmts if s is not proc_stmt and s.op != "PEND"]
                 if proc_stmt is not None:
                     env = _symbol_defs(_split_params(proc_stmt.operands))
+                # When expanded for a calling job: SET < PROC default < EXEC override.
+                env = {**self.call_set, **env, **self.call_overrides}
                 self._walk(owner, body, env, allow_instream=False)
             else:
                 self._walk(owner, stmts, env, allow_instream=True)
@@ -499,12 +510,18 @@ class _Analyser:
         elif program:
             self._ref(owner, "runs", "program", program, s.line, "jcl-exec")
         elif proc:
-            self._ref(owner, "runs", "proc", proc, s.line, "jcl-exec")
             overrides = {
                 k: _unquote(v)
                 for k, v in kw.items()
                 if "." not in k and k not in _EXEC_KEYWORDS and k not in {"PROC", "PGM"}
             }
+            detail = ""
+            # Job-level SET symbols reach a called proc; a proc's own symbols do not reach procs it calls.
+            set_env = env if owner.startswith("job:") else {}
+            if proc not in self.instream and (overrides or set_env):
+                # A cataloged proc is expanded with these symbols by expand_call() once it is found.
+                detail = _symbols_detail(set_env, overrides)
+            self._ref(owner, "runs", "proc", proc, s.line, "jcl-exec", detail=detail)
             if proc in self.instream:
                 ip = self.instream[proc]
                 ip.invoked = True
@@ -715,6 +732,63 @@ def _dfsrrc00_parm(parm: str) -> tuple[str, str] | None:
     if not psb and parts[0] == "BMP":
         psb = parts[1]  # IMS defaults a BMP's PSB to the program name
     return parts[1], psb
+
+
+def _symbols_detail(set_env: dict[str, str], overrides: dict[str, str]) -> str:
+    parts = []
+    if overrides:
+        parts.append("symbols: " + ", ".join(f"{k}={v}" for k, v in sorted(overrides.items())))
+    if set_env:
+        parts.append("set: " + ", ".join(f"{k}={v}" for k, v in sorted(set_env.items())))
+    return "; ".join(parts)
+
+
+def call_symbols(detail: str) -> tuple[dict[str, str], dict[str, str]]:
+    """(SET symbols, EXEC overrides) recorded on a ``runs proc`` reference by this module."""
+    found: dict[str, dict[str, str]] = {"set": {}, "symbols": {}}
+    for part in detail.split("; "):
+        label, _, body = part.partition(": ")
+        if label in found:
+            for item in body.split(", "):
+                key, eq, value = item.partition("=")
+                if eq:
+                    found[label][key] = value
+    return found["set"], found["symbols"]
+
+
+def expand_call(
+    proc_text: str, proc_path: str, caller: str, call_step: str, call_line: int, detail: str
+) -> tuple[tuple[Reference, ...], tuple[DDStatement, ...]]:
+    """Data sets and programs of a cataloged proc as run by ``caller`` with its symbols.
+
+    The proc's own facts use its PROC defaults. A job that overrides them (``EXEC PAYPROC,
+    HLQ=PROD``) really uses other data sets: those are returned as the caller's references
+    (``via="jcl-proc-symbols"``) and DD statements (step ``CALLSTEP.PROCSTEP``), for the
+    names that differ from the defaults' expansion.
+    """
+    set_env, overrides = call_symbols(detail)
+    lines = proc_text.splitlines()
+    default = _Analyser(proc_path, _lex(lines, proc_path), True)
+    default.run()
+    called = _Analyser(proc_path, _lex(lines, proc_path), True, set_env, overrides)
+    called.run()
+    known = {(r.kind, r.target_kind, r.target) for r in default.references}
+    refs = []
+    for r in called.references:
+        if r.kind in ("reads", "writes", "runs") and (r.kind, r.target_kind, r.target) not in known:
+            refs.append(
+                Reference(
+                    caller, r.kind, r.target_kind, r.target, call_line, "jcl-proc-symbols",
+                    dynamic=r.dynamic, detail=f"{proc_path}:{r.line} {r.detail}".strip(),
+                )
+            )
+    default_dds = {(d.step, d.ddname, d.dsn) for d in default.dd_statements}
+    dds = tuple(
+        DDStatement(caller, f"{call_step}.{d.step}", d.program, d.ddname, d.dsn, d.disp, d.access, call_line)
+        for d in called.dd_statements
+        if (d.step, d.ddname, d.dsn) not in default_dds
+    )
+    return tuple(refs), dds
 
 
 def extract(text: str, path: str, spec: LanguageSpec) -> Extraction:

@@ -80,7 +80,7 @@ def test_nightly_job() -> None:
         (j, "runs", "program", "PAYIMS", 46, "dfsrrc00-parm", ""),
         (j, "ims", "psb", "PAYPSB", 46, "dfsrrc00-parm", ""),
         (j, "reads", "dataset", "PROD.IMS.INPUT", 47, "jcl-dd", "DD IMSIN DISP=SHR"),
-        (j, "runs", "proc", "PAYCLEAN", 48, "jcl-exec", ""),
+        (j, "runs", "proc", "PAYCLEAN", 48, "jcl-exec", "symbols: HLQ=TEST; set: CYCLE=D1, HLQ=PROD"),
         (j, "reads", "dataset", "PROD.CTLCARDS", 49, "jcl-dd", "DD SYSIN DISP=SHR member=DELPARM"),
     }
     assert dds(x) == {
@@ -163,7 +163,7 @@ def test_instream_proc_overrides_and_utilities() -> None:
         (j, "runs", "proc", "DB2BATCH", 20, "jcl-exec", ""),
         (j, "runs", "program", "ACCTUPD", 22, "ikjeft01-run", ""),
         (j, "reads", "dataset", "ACCT.UPDATES", 24, "jcl-dd", "DD INFILE DISP=SHR"),
-        (j, "runs", "proc", "DLIBATCH", 25, "jcl-exec", ""),
+        (j, "runs", "proc", "DLIBATCH", 25, "jcl-exec", "symbols: MBR=ACCTIMS, PSB=ACCTPSB"),
         (j, "runs", "program", "ACCTIMS", 25, "ims-proc-mbr", ""),
         (j, "ims", "psb", "ACCTPSB", 25, "ims-proc-mbr", ""),
         (j, "runs", "program", "DFSRRC00", 26, "jcl-exec", ""),

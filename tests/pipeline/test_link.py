@@ -254,3 +254,35 @@ def test_copybook_include_cycle_terminates(export) -> None:  # type: ignore[no-u
     assert {("program:P", "copybook:CA"), ("copybook:CA", "copybook:CB"), ("copybook:CB", "copybook:CA"),
             ("copybook:SELF", "copybook:SELF")} <= inc
     assert ("program:P", "calls", "dynamic:P.WS-X", "unresolved-dynamic", False) in edges_of(scan)
+
+
+def test_cataloged_proc_is_expanded_with_the_callers_symbols(export) -> None:  # type: ignore[no-untyped-def]
+    root = export({
+        "jcl/RUNJOB.jcl": "\n".join([
+            "//RUNJOB   JOB (ACCT),'RUN',CLASS=A",
+            "//STEP1    EXEC LOADPROC,HLQ=PROD",
+            "",
+        ]),
+        "proclib/LOADPROC.prc": "\n".join([
+            "//LOADPROC PROC HLQ=TEST",
+            "//LOAD     EXEC PGM=LOADPGM",
+            "//INDD     DD DSN=&HLQ..CUST.INPUT,DISP=SHR",
+            "//OUTDD    DD DSN=&HLQ..CUST.MASTER,DISP=OLD",
+            "",
+        ]),
+        "cobol/LOADPGM.cbl": fixed(
+            "IDENTIFICATION DIVISION.", "PROGRAM-ID. LOADPGM.", "ENVIRONMENT DIVISION.",
+            "INPUT-OUTPUT SECTION.", "FILE-CONTROL.", "    SELECT IN-F ASSIGN TO INDD.",
+            "    SELECT OUT-F ASSIGN TO OUTDD.", "DATA DIVISION.", "FILE SECTION.", "FD  IN-F.",
+            "01  IN-R PIC X(80).", "FD  OUT-F.", "01  OUT-R PIC X(80).", "PROCEDURE DIVISION.",
+            "    OPEN INPUT IN-F EXTEND OUT-F.", "    GOBACK."),
+    })
+    edges = edges_of(scan_dict(root))
+    # The proc's own facts use its default HLQ=TEST ...
+    assert ("proc:LOADPROC", "reads", "dataset:TEST.CUST.INPUT", "jcl-dd", True) in edges
+    # ... the job runs it with HLQ=PROD, so those are the data sets it really touches,
+    assert ("job:RUNJOB", "reads", "dataset:PROD.CUST.INPUT", "jcl-proc-symbols", True) in edges
+    assert ("job:RUNJOB", "writes", "dataset:PROD.CUST.MASTER", "jcl-proc-symbols", True) in edges
+    # and the program's SELECTs link to the PROD data sets through the DD names.
+    assert ("program:LOADPGM", "reads", "dataset:PROD.CUST.INPUT", "jcl-dd-select", True) in edges
+    assert ("program:LOADPGM", "writes", "dataset:PROD.CUST.MASTER", "jcl-dd-select", True) in edges
