@@ -28,5 +28,10 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+lint: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[lint]'
+	$(BIN)/ruff check legacy_lens tests
+	$(BIN)/mypy legacy_lens
+
 clean:
 	rm -rf $(VENV) out build dist *.egg-info .pytest_cache

@@ -7,6 +7,7 @@ keyed by kind and carry ``resolved``, ``via``, ``detail`` and their locations.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import networkx as nx
 
@@ -16,9 +17,15 @@ from legacy_lens.model import Component, Edge
 ENTRY_EDGE_KINDS = {"calls", "links", "xctl", "runs", "starts"}
 
 
-def build_graph(components: list[Component], edges: list[Edge]) -> nx.MultiDiGraph:
+if TYPE_CHECKING:
+    Graph: TypeAlias = nx.MultiDiGraph[Any]
+else:
+    Graph = nx.MultiDiGraph
+
+
+def build_graph(components: list[Component], edges: list[Edge]) -> Graph:
     """Build the graph; every edge endpoint is a component."""
-    graph = nx.MultiDiGraph()
+    graph: Graph = nx.MultiDiGraph()
     for c in components:
         graph.add_node(c.id, kind=c.kind, name=c.name, defined=c.defined, system=c.system)
     for e in edges:
@@ -27,7 +34,7 @@ def build_graph(components: list[Component], edges: list[Edge]) -> nx.MultiDiGra
     return graph
 
 
-def annotate(components: list[Component], graph: nx.MultiDiGraph) -> list[Component]:
+def annotate(components: list[Component], graph: Graph) -> list[Component]:
     """Fill fan-in/fan-out (distinct neighbours) and the dead-program flag."""
     out = []
     for c in components:

@@ -568,7 +568,8 @@ def _parse_quality(files: Sequence[Mapping[str, Any]], top_n: int) -> View:
 
 def _top_components(components: Sequence[Mapping[str, Any]]) -> list[Row]:
     ranked = sorted(
-        (c for c in components if int(c.get("fan_in") or 0) > 0),
+        # Platform modules (SQLCA, IEBGENER ...) are depended on everywhere and move with the platform.
+        (c for c in components if int(c.get("fan_in") or 0) > 0 and not c.get("system")),
         key=lambda c: (-int(c.get("fan_in") or 0), str(c["id"])),
     )
     return [

@@ -56,7 +56,7 @@ def load_config(path: Path) -> dict[str, Any]:
         expected = _TYPES[name]
         if expected is int and isinstance(value, bool) or not isinstance(value, expected):
             raise ConfigError(f"{path}: setting {key!r} must be a {expected.__name__}, not {type(value).__name__}")
-        values[name] = tuple(value) if expected is list else value
+        values[name] = tuple(value) if isinstance(value, list) else value
     return values
 
 

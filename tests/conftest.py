@@ -1,4 +1,4 @@
-"""Shared helpers: build small mainframe exports in a temporary folder and scan them."""
+"""Shared fixture: build small mainframe exports in a temporary folder."""
 
 from __future__ import annotations
 
@@ -6,27 +6,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
-from legacy_lens.pipeline import scan
-from legacy_lens.serialize import to_dict
-from legacy_lens.settings import Settings
-
-REPO = Path(__file__).resolve().parent.parent
-EXAMPLE = REPO / "examples" / "benefits"
-
-
-def fixed(*lines: str) -> str:
-    """Lay out COBOL code lines in fixed format: sequence number, blank indicator, code from column 8.
-
-    A line starting with ``*``, ``/`` or ``-`` puts that character in column 7.
-    """
-    out = []
-    for i, line in enumerate(lines, start=1):
-        if line[:1] in ("*", "-", "/"):
-            out.append(f"{i * 100:06d}{line[0]}{line[1:]}")
-        else:
-            out.append(f"{i * 100:06d} {line}")
-    return "\n".join(out) + "\n"
 
 
 @pytest.fixture
@@ -45,17 +24,3 @@ def export(tmp_path: Path) -> Callable[[dict[str, str | bytes]], Path]:
         return root
 
     return make
-
-
-def scan_dict(root: Path, **settings: object) -> dict:  # type: ignore[type-arg]
-    """Scan ``root`` in-process and return the scan.json dict."""
-    values = {"jobs": 1, **settings}
-    return to_dict(scan([root], Settings(**values)))  # type: ignore[arg-type]
-
-
-def edges_of(scan: dict, kind: str | None = None) -> set[tuple[str, str, str, str, bool]]:  # type: ignore[type-arg]
-    return {
-        (e["source"], e["kind"], e["target"], e["via"], e["resolved"])
-        for e in scan["edges"]
-        if kind is None or e["kind"] == kind
-    }

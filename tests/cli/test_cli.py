@@ -7,7 +7,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import EXAMPLE, fixed
+from scanning import EXAMPLE, fixed
 from typer.testing import CliRunner
 
 from legacy_lens.cli import app

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import fixed, scan_dict
+from scanning import fixed, scan_dict
 
 from legacy_lens.discover import discover, looks_like_copybook
 from legacy_lens.encoding import BinaryFile, decode

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import EXAMPLE, edges_of, scan_dict
+from scanning import EXAMPLE, edges_of, scan_dict
 
 
 @pytest.fixture(scope="module")
@@ -78,6 +78,7 @@ def test_metrics_and_dead_code(scan: dict[str, Any]) -> None:
     assert comps["program:BNB200"]["metrics"]["dead_paragraphs"] == ["8000-PURGE-GONE-AWAY"]
     assert comps["program:BNB100"]["metrics"]["dead_paragraphs"] == ["8500-RESET-RERUN"]
     assert all(f["parse"]["error_ratio"] < 0.05 for f in scan["files"] if f["language"] == "cobol")
+    assert sorted(c["id"] for c in scan["components"] if c["dead_candidate"]) == ["program:BNQTRRPT"]
 
 
 def test_diagnostics_are_the_expected_ones(scan: dict[str, Any]) -> None:

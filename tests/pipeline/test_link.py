@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import edges_of, fixed, scan_dict
+from scanning import edges_of, fixed, scan_dict
 
 MAIN = fixed(
     "IDENTIFICATION DIVISION.",
