@@ -387,7 +387,9 @@ class _Extractor:
             return  # placeholder written by the preprocessor where a COPY stood
         for stand_in, tag in self.pre.tags.items():
             name = name.replace(stand_in, tag)
-        rest = text[m.end():]
+        # A continuation line (hyphen in column 7) carries on the literal or word of the line before:
+        # drop the line break and, for a literal, its re-opening quote.
+        rest = re.sub(r"\n {6}-\s*['\"]?", "", text[m.end():])
         if name in ("PIC", "PICTURE", "VALUE", "REDEFINES", "OCCURS", "USAGE", "COMP", "COMP-3"):
             name, rest = "FILLER", text[m.start("name"):]
         pic = _PIC.search(rest)
@@ -408,6 +410,9 @@ class _Extractor:
                 if level != 88:
                     break
             values = tuple(tokens)
+            if any(n in self.pre.requoted for n in range(line, line + text.count("\n") + 1)):
+                # A continued 'literal' was re-quoted with " for the grammar; '' inside it is one apostrophe.
+                values = tuple(v.replace("''", "'") for v in values)
         self.data_items.setdefault(owner, []).append(DataItem(
             level=level, name=name, line=line,
             picture=pic.group("pic").upper() if pic else "",
@@ -588,18 +593,21 @@ class _Extractor:
             return
         verb = options[0][0]
         for opt, value in options[1:]:
-            if value is None:
+            if value is None or opt not in ("PSB", "SEGMENT"):
                 continue
-            name = unquote(value).strip().upper() if value[:1] in "'\"" else value.strip().upper()
+            # PSB(name) and SEGMENT(name) give the name itself (IMS writes it bare); PSB((area)) and
+            # SEGMENT((area)) name a data area that holds it at run time.
+            value = value.strip()
+            dynamic = value.startswith("(")
+            name = value.strip("() ").upper() if dynamic else unquote(value).strip().upper()
+            if not name:
+                continue
+            via = "identifier" if dynamic else "literal"
             if opt == "PSB":
-                dynamic = value[:1] not in "'\""
-                self.add_ref(Reference(owner, "ims", "psb", name, block.line,
-                                       "identifier" if dynamic else "literal", dynamic=dynamic,
+                self.add_ref(Reference(owner, "ims", "psb", name, block.line, via, dynamic=dynamic,
                                        detail=f"EXEC DLI {verb}"))
-            elif opt == "SEGMENT" and verb in DLI_VERBS:
-                dynamic = value[:1] not in "'\"" and value[:1] != "("
-                self.add_ref(Reference(owner, "ims", "segment", name.strip("()"), block.line,
-                                       "identifier" if dynamic else "literal", dynamic=dynamic,
+            elif verb in DLI_VERBS:
+                self.add_ref(Reference(owner, "ims", "segment", name, block.line, via, dynamic=dynamic,
                                        detail=f"EXEC DLI {verb}"))
 
     # -- result -------------------------------------------------------------------

@@ -66,7 +66,8 @@ class Preprocessed:
     free_format: bool = False
     is_copybook: bool = False
     wrapper: str = ""  # "", "data" or "procedure"
-    tags: dict[str, str] = field(default_factory=dict)  # grammar-safe stand-in -> original ":TAG:"
+    tags: dict[str, str] = field(default_factory=dict)
+    requoted: set[int] = field(default_factory=set)  # original lines of 'literals' re-quoted with "  # grammar-safe stand-in -> original ":TAG:"
     unterminated_exec_lines: list[int] = field(default_factory=list)
 
     @property
@@ -187,8 +188,10 @@ def _wrap_free_line(body: str) -> list[str]:
     return chunks
 
 
-def _layout_lines(raw_lines: list[str], free: bool) -> tuple[list[str], list[int]]:
-    """Apply the column rules; return bodies laid out at column 8, and their origins."""
+def _layout_lines(raw_lines: list[str], free: bool) -> tuple[list[str], list[int], set[int]]:
+    """Apply the column rules; return bodies laid out at column 8, their origins, and the
+    original lines where a continued 'literal' was re-quoted."""
+    requoted: set[int] = set()
     out: list[str] = []
     origin: list[int] = []
     pending_quote = ""  # quote of a literal left open at the end of the previous code line
@@ -238,13 +241,14 @@ def _layout_lines(raw_lines: list[str], free: bool) -> tuple[list[str], list[int
             body = body.ljust(AREA_WIDTH)
         if indicator == "-" and pending_quote == "'" and pending_index >= 0:
             body = _requote_continuation(out, pending_index, pending_col, body)
+            requoted.add(origin[pending_index])
         pending_quote = quote
         pending_index = len(out) if quote else -1
         pending_col = 7 + opened_at if quote else -1
         # A continuation keeps its hyphen in column 7: the grammar handles continued "literals".
         out.append(("      -" if indicator == "-" else "       ") + body)
         origin.append(number)
-    return out, origin
+    return out, origin, requoted
 
 
 def _requote_continuation(out: list[str], index: int, col: int, body: str) -> str:
@@ -255,6 +259,8 @@ def _requote_continuation(out: list[str], index: int, col: int, body: str) -> st
     re-opening quote on this line (and its closing quote, if any) become ``"``.
     """
     prev = out[index]
+    # Columns must not move (the grammar reads to column 72), so a " inside the literal becomes '
+    # and a doubled '' stays doubled; the extractor collapses '' in values it reads from these lines.
     out[index] = prev[:col] + '"' + prev[col + 1 :].replace('"', "'")
     first = body.find("'")
     if first < 0:
@@ -284,7 +290,10 @@ def _fix_lines(lines: list[str]) -> None:
         if not line:
             continue
         if "NOT" in line.upper() and len(line) < 72:
-            fixed = _NOT_EQUAL.sub("NOT ", line)
+            literals = [(m.start(), m.end()) for m in _LITERAL_SPAN.finditer(line)]
+            fixed = _NOT_EQUAL.sub(
+                lambda m, spans=literals: m.group(0) if any(a <= m.start() < b for a, b in spans) else "NOT ",
+                line)
             if len(fixed) <= 72:
                 lines[i] = fixed
         m = _PROGRAM_ID_NO_PERIOD.match(lines[i])
@@ -508,6 +517,7 @@ def _lift_copies(pre: Preprocessed) -> None:
 
 
 _TAG = re.compile(r":([A-Za-z0-9-]{1,28}):")
+_LITERAL_SPAN = re.compile(r"'[^']*(?:'|$)|\"[^\"]*(?:\"|$)")
 
 
 def _mask_tags(pre: Preprocessed) -> None:
@@ -519,7 +529,11 @@ def _mask_tags(pre: Preprocessed) -> None:
         if ":" not in line:
             continue
 
-        def stand_in(m: re.Match[str]) -> str:
+        literals = [(m.start(), m.end()) for m in _LITERAL_SPAN.finditer(line)]
+
+        def stand_in(m: re.Match[str], spans: list[tuple[int, int]] = literals) -> str:
+            if any(a <= m.start() < b for a, b in spans):
+                return m.group(0)  # ':' inside a literal is data, not a pseudo-text tag
             word = "Q" + m.group(1) + "Q"
             pre.tags[word.upper()] = m.group(0).upper()
             return word
@@ -532,8 +546,8 @@ def preprocess(text: str) -> Preprocessed:
     raw_lines = text.splitlines()
     free = detect_free_format(raw_lines)
     copybook = is_copybook_text(text)
-    lines, origin = _layout_lines(raw_lines, free)
-    pre = Preprocessed(lines=lines, origin=origin, free_format=free, is_copybook=copybook)
+    lines, origin, requoted = _layout_lines(raw_lines, free)
+    pre = Preprocessed(lines=lines, origin=origin, free_format=free, is_copybook=copybook, requoted=requoted)
     _fix_lines(pre.lines)
     if copybook:
         pre.wrapper = _wrap_copybook(pre.lines, pre.origin)
