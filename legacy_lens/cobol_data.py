@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from legacy_lens.model import DataItem
 
 _PIC_REPEAT = re.compile(r"(.)\((\d+)\)")
 
 
+@cache
 def expand_picture(picture: str) -> str:
     """``S9(4)V99`` -> ``S9999V99``."""
     pic = picture.upper().rstrip(".")
@@ -148,7 +150,7 @@ def index_by_name(roots: list[Node]) -> dict[str, list[Node]]:
     return index
 
 
-def table_values(node: Node, roots: list[Node]) -> list[str]:
+def table_values(node: Node, roots: list[Node], images: dict[int, str] | None = None) -> list[str]:
     """Values of ``node`` in every occurrence of the OCCURS table it sits in.
 
     The table must redefine (directly or through an ancestor) an item whose
@@ -174,7 +176,11 @@ def table_values(node: Node, roots: list[Node]) -> list[str]:
     base = next((c for c in siblings if c.name == redefining.item.redefines), None)
     if base is None:
         return []
-    image = value_image(base)
+    if images is None:
+        images = {}
+    image = images.get(id(base))
+    if image is None:
+        image = images[id(base)] = value_image(base)
     values = []
     start_in_table = occurs.offset - redefining.offset
     field_in_entry = node.offset - occurs.offset

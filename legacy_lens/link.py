@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from legacy_lens import cobol_data
 from legacy_lens.extractors.cobol import program_name_value
@@ -100,8 +101,12 @@ class Linker:
         self.metrics: dict[str, Metrics] = {}
         self.diagnostics: list[Diagnostic] = []
         self.edges: dict[tuple[str, str, str, str], _RawEdge] = {}
-        self.data: dict[str, list[DataItem]] = defaultdict(list)
-        self.moves: dict[str, list[Move]] = defaultdict(list)
+        # Keyed by owner, then by file: a name defined in several files (copies of a copybook in
+        # two libraries) contributes the data and moves of the definition that is used, only.
+        self._data_by_file: dict[str, dict[str, list[DataItem]]] = defaultdict(dict)
+        self._moves_by_file: dict[str, dict[str, list[Move]]] = defaultdict(dict)
+        self.data: dict[str, list[DataItem]] = {}
+        self.moves: dict[str, list[Move]] = {}
         self.refs: list[tuple[Reference, str]] = []  # reference, file
         self.includes: dict[str, list[tuple[str, tuple[tuple[str, str], ...]]]] = defaultdict(list)
         self.tables_by_base: dict[str, list[str]] = defaultdict(list)
@@ -131,18 +136,28 @@ class Linker:
             for cid, m in ex.metrics:
                 self.metrics.setdefault(cid, m)
             for owner, items in ex.data_items:
-                self.data[owner].extend(items)
+                self._data_by_file[owner].setdefault(ff.file.path, []).extend(items)
             for mv in ex.moves:
                 owner = self._owner_of_move(ff, mv)
-                self.moves[owner].append(mv)
+                self._moves_by_file[owner].setdefault(ff.file.path, []).append(mv)
             for ref in ex.references:
                 self.refs.append((ref, ff.file.path))
                 if ref.kind == "includes" and ref.target_kind == "copybook":
                     pairs: tuple[tuple[str, str], ...] = ()
                     self.includes[ref.source].append((ref.target, pairs))
+        for owner, per_file in self._data_by_file.items():
+            self.data[owner] = per_file.get(self._chosen_path(owner, per_file), [])
+        for owner, per_moves in self._moves_by_file.items():
+            self.moves[owner] = per_moves.get(self._chosen_path(owner, per_moves), [])
         for cid in self.defs:
             if cid.startswith("table:"):
                 self.tables_by_base[cid.split(":", 1)[1].rsplit(".", 1)[-1]].append(cid)
+
+    def _chosen_path(self, owner: str, per_file: dict[str, Any]) -> str:
+        chosen = self.defs.get(owner)
+        if chosen is not None and chosen.path in per_file:
+            return chosen.path
+        return min(per_file)
 
     @staticmethod
     def _owner_of_move(ff: FileFacts, mv: Move) -> str:
@@ -356,6 +371,8 @@ class _Resolver:
     def __init__(self, items: list[DataItem], moves: list[Move]) -> None:
         self.roots = cobol_data.build_tree(items)
         self.by_name = cobol_data.index_by_name(self.roots)
+        self._images: dict[int, str] = {}
+        self._tables: dict[str, list[str]] = {}
         self.moves_to: dict[str, list[Move]] = defaultdict(list)
         for mv in moves:
             self.moves_to[mv.target].append(mv)
@@ -368,10 +385,13 @@ class _Resolver:
         return out
 
     def _table(self, name: str) -> list[str]:
-        out: list[str] = []
-        for node in self.by_name.get(name, []):
-            out.extend(cobol_data.table_values(node, self.roots))
-        return out
+        cached = self._tables.get(name)
+        if cached is None:
+            cached = []
+            for node in self.by_name.get(name, []):
+                cached.extend(cobol_data.table_values(node, self.roots, self._images))
+            self._tables[name] = cached
+        return cached
 
     def names(self, ident: str, subscripted: bool, depth: int = 0) -> list[tuple[str, str]]:
         """(program name, via) pairs for the values ``ident`` can hold."""

@@ -492,9 +492,7 @@ class _Extractor:
                 stack.extend(reversed(current.children))
             for current in order[1:]:
                 kind = current.type
-                for matcher in self.decision_matchers:
-                    if matcher(kind, current, tree):
-                        prog.complexity += 1
+                prog.complexity += self.decision_matchers.count(kind, current, tree)
                 if kind in ("paragraph_header", "section_header"):
                     if current_para_line and last_top is not None:
                         paragraph_ends[current_para_line] = not _is_terminal(last_top)
@@ -741,23 +739,25 @@ def _is_terminal(last: tuple[str, int, bool]) -> bool:
     return kind in TERMINAL_STATEMENTS or kind == "exit_program_statement"
 
 
-def _decision_matchers(entries: tuple[str, ...]) -> list:  # type: ignore[type-arg]
-    """Build predicates from the descriptor's ``decision_nodes`` (``type`` or ``type/REGEX``)."""
-    matchers = []
-    for entry in entries:
-        if "/" in entry:
-            node_type, pattern = entry.split("/", 1)
-            regex = re.compile(pattern)
+@dataclass(frozen=True, slots=True)
+class _Decisions:
+    """The descriptor's ``decision_nodes``: plain node types, and ``type/REGEX`` entries."""
 
-            def match(kind: str, node: ts.Node, tree: ts.ParsedTree, t: str = node_type,
-                      r: re.Pattern[str] = regex) -> bool:
-                return kind == t and r.match(tree.text(node)) is not None
-        else:
-            def match(kind: str, node: ts.Node, tree: ts.ParsedTree, t: str = entry,  # type: ignore[misc]
-                      r: re.Pattern[str] | None = None) -> bool:
-                return kind == t
-        matchers.append(match)
-    return matchers
+    plain: frozenset[str]
+    patterned: tuple[tuple[str, re.Pattern[str]], ...]
+
+    def count(self, kind: str, node: ts.Node, tree: ts.ParsedTree) -> int:
+        n = 1 if kind in self.plain else 0
+        for node_type, regex in self.patterned:
+            if kind == node_type and regex.match(tree.text(node)):
+                n += 1
+        return n
+
+
+def _decision_matchers(entries: tuple[str, ...]) -> _Decisions:
+    plain = frozenset(e for e in entries if "/" not in e)
+    patterned = tuple((e.split("/", 1)[0], re.compile(e.split("/", 1)[1])) for e in entries if "/" in e)
+    return _Decisions(plain, patterned)
 
 
 def _dead_paragraphs(prog: _Program) -> list[str]:

@@ -29,6 +29,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 AREA_WIDTH = 65  # columns 8-72
+_CONTROL_TO_SPACE = {c: " " for c in range(32)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,19 +148,26 @@ def _open_literal(body: str, start_quote: str = "") -> tuple[str, int]:
     quote = start_quote
     opened_at = 0 if start_quote else -1
     i = 0
-    while i < len(body):
-        ch = body[i]
+    n = len(body)
+    while True:
         if quote:
-            if ch == quote:
-                if i + 1 < len(body) and body[i + 1] == quote:
-                    i += 2
-                    continue
-                quote = ""
-        elif ch in "'\"":
-            quote = ch
-            opened_at = i
-        i += 1
-    return quote, opened_at
+            close = body.find(quote, i)
+            if close < 0:
+                return quote, opened_at
+            if close + 1 < n and body[close + 1] == quote:
+                i = close + 2  # a doubled quote inside the literal
+                continue
+            quote = ""
+            i = close + 1
+            continue
+        single = body.find("'", i)
+        double = body.find('"', i)
+        if single < 0 and double < 0:
+            return "", opened_at
+        start = double if single < 0 or (0 <= double < single) else single
+        quote = body[start]
+        opened_at = start
+        i = start + 1
 
 
 def _wrap_free_line(body: str) -> list[str]:
@@ -198,8 +206,7 @@ def _layout_lines(raw_lines: list[str], free: bool) -> tuple[list[str], list[int
     pending_index = -1  # index in ``out`` of that line
     pending_col = -1
     for number, raw in enumerate(raw_lines, start=1):
-        line = raw.replace("\t", "    ").rstrip("\r\n\x1a")
-        line = "".join(ch if ch >= " " or ch == "\t" else " " for ch in line)
+        line = raw.replace("\t", "    ").rstrip("\r\n\x1a").translate(_CONTROL_TO_SPACE)
         if free:
             stripped = line.lstrip()
             if stripped.startswith("*>") or stripped.startswith(">>") or stripped.startswith("$"):
