@@ -62,7 +62,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main_callback(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, metavar="",
                                           help="Print the version and exit.")] = False,
 ) -> None:
     """legacy-lens: what it would take to modernise a legacy estate."""
@@ -70,7 +70,8 @@ def main_callback(
 
 @app.command()
 def scan(
-    paths: Annotated[list[Path], typer.Argument(help="Folders (or files) to scan.", show_default=False)],
+    paths: Annotated[list[Path], typer.Argument(help="Folders (or files) to scan.", show_default=False,
+                                                metavar="PATH")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Folder for scan.json and the reports.")] = Path(
         "legacy-lens-out"),
     fmt: Annotated[str, typer.Option("--format", "-f", help="Comma-separated: json, md, html.")] = "json,md,html",
@@ -171,7 +172,8 @@ def _print_summary(scan: dict[str, Any], written: list[Path], seconds: float) ->
 
 @app.command()
 def report(
-    scan_json: Annotated[Path, typer.Argument(help="A scan.json written by `legacy-lens scan`.")],
+    scan_json: Annotated[Path, typer.Argument(help="A scan.json written by `legacy-lens scan`.",
+                                              metavar="SCAN.json")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Folder for the reports.")] = Path(
         "legacy-lens-out"),
     fmt: Annotated[str, typer.Option("--format", "-f", help="Comma-separated: md, html, json.")] = "md,html",
