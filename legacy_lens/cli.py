@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sys
 import time
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -21,7 +21,8 @@ from rich.table import Table
 
 from legacy_lens import __version__
 from legacy_lens.languages import load_languages
-from legacy_lens.pipeline import NothingToScan, scan as run_scan
+from legacy_lens.pipeline import NothingToScan
+from legacy_lens.pipeline import scan as run_scan
 from legacy_lens.report import FORMATTERS, write_reports
 from legacy_lens.serialize import to_dict
 from legacy_lens.settings import ConfigError, resolve_settings
@@ -204,7 +205,7 @@ def load_scan(path: Path) -> dict[str, Any]:
     return data
 
 
-class _LangFormat(str, Enum):
+class _LangFormat(StrEnum):
     table = "table"
     json = "json"
 

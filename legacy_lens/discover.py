@@ -107,9 +107,8 @@ def sniff(text: str, specs: tuple[LanguageSpec, ...]) -> str | None:
     """Language of a member from its content, or None."""
     best: tuple[int, str] | None = None
     for spec in specs:
-        if any(p.search(text) for p in spec.sniff):
-            if best is None or spec.sniff_priority > best[0]:
-                best = (spec.sniff_priority, spec.name)
+        if any(p.search(text) for p in spec.sniff) and (best is None or spec.sniff_priority > best[0]):
+            best = (spec.sniff_priority, spec.name)
     if best:
         return best[1]
     if looks_like_copybook(text):

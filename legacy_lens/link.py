@@ -59,10 +59,7 @@ def is_system(kind: str, name: str, extra: Iterable[str] = ()) -> bool:
     names, prefixes = _system_catalogue().get(kind, (frozenset(), ()))
     if name in names or any(name.startswith(p) for p in prefixes):
         return True
-    for pattern in extra:
-        if pattern.endswith("*") and name.startswith(pattern[:-1]) or name == pattern:
-            return True
-    return False
+    return any((pattern.endswith("*") and name.startswith(pattern[:-1])) or name == pattern for pattern in extra)
 
 
 @dataclass(slots=True)

@@ -54,7 +54,7 @@ def load_config(path: Path) -> dict[str, Any]:
                 continue  # other sections belong to later stages (estimates, rules ...)
             raise ConfigError(f"{path}: unknown setting {key!r}; known settings: {', '.join(sorted(known))}")
         expected = _TYPES[name]
-        if expected is int and isinstance(value, bool) or not isinstance(value, expected):
+        if (expected is int and isinstance(value, bool)) or not isinstance(value, expected):
             raise ConfigError(f"{path}: setting {key!r} must be a {expected.__name__}, not {type(value).__name__}")
         values[name] = tuple(value) if isinstance(value, list) else value
     return values

@@ -16,7 +16,7 @@ from typing import Any
 from tree_sitter import Node, Parser, Query, QueryCursor, Tree
 from tree_sitter_language_pack import get_language, get_parser
 
-__all__ = ["Node", "Tree", "ParsedTree", "parse", "captures", "outermost_errors", "grammar_version"]
+__all__ = ["Node", "ParsedTree", "Tree", "captures", "grammar_version", "outermost_errors", "parse"]
 
 
 @cache

@@ -53,7 +53,8 @@ _GOTO = re.compile(rf"\bGO\s+(?:TO\s+)?(?P<targets>(?:{NAME}\s*,?\s*)+?)(?:\s*DE
                    re.IGNORECASE)
 _ALTER = re.compile(rf"\b(?P<a>{NAME})\s+TO\s+(?:PROCEED\s+TO\s+)?(?P<b>{NAME})", re.IGNORECASE)
 _MOVE = re.compile(
-    rf"\bMOVE\s+(?:ALL\s+)?(?P<src>{_LITERAL}|{NAME}(?:\s*\([^)]*\))?)\s+TO\s+(?P<targets>.*)", re.IGNORECASE | re.DOTALL
+    rf"\bMOVE\s+(?:ALL\s+)?(?P<src>{_LITERAL}|{NAME}(?:\s*\([^)]*\))?)\s+TO\s+(?P<targets>.*)",
+    re.IGNORECASE | re.DOTALL,
 )
 _TARGET = re.compile(rf"(?P<name>{NAME})(?P<sub>\s*\([^)]*\))?")
 _SELECT = re.compile(
@@ -246,8 +247,8 @@ class _Extractor:
                 prog.end_line = max(prog.end_line, last_line)
         for prog in self.programs:
             for outer in self.programs:
-                if outer is not prog and outer.line < prog.line and outer.end_line >= prog.end_line:
-                    if not prog.parent or self._program(prog.parent).line < outer.line:
+                encloses = outer is not prog and outer.line < prog.line and outer.end_line >= prog.end_line
+                if encloses and (not prog.parent or self._program(prog.parent).line < outer.line):
                         prog.parent = outer.name
         for prog in self.programs:
             self.definitions.append(Definition(
@@ -507,9 +508,10 @@ class _Extractor:
                     depth = max(0, depth - 1)
                 elif kind in nest_reset:
                     depth = 0
-                if current.parent is not None and current.parent.id == node.id and current.is_named and kind.endswith("_statement") and depth == 0:
+                top_level = current.parent is not None and current.parent.id == node.id
+                if top_level and current.is_named and kind.endswith("_statement") and depth == 0:
                     last_top = (kind, self.line_of(tree, current), "DEPENDING" in tree.text(current).upper())
-                elif current.parent is not None and current.parent.id == node.id and kind.endswith("_header"):
+                elif top_level and kind.endswith("_header"):
                     last_top = (kind, 0, False)
             if current_para_line and last_top is not None:
                 paragraph_ends[current_para_line] = not _is_terminal(last_top)
@@ -550,7 +552,8 @@ class _Extractor:
             if value[0] in "'\"":
                 name = unquote(value).strip().upper()
                 if name:
-                    self.add_ref(Reference(owner, kind, target_kind, name, line, via_literal, detail=f"EXEC CICS {verb}"))
+                    self.add_ref(Reference(owner, kind, target_kind, name, line, via_literal,
+                                           detail=f"EXEC CICS {verb}"))
             else:
                 ident = re.sub(r"\s*\(.*", "", value).strip().upper()
                 if ident:
@@ -795,10 +798,10 @@ def _dead_paragraphs(prog: _Program) -> list[str]:
     for line, targets in prog.gotos:
         src = containing(line)
         out_goto.setdefault(src, []).extend(index[t] for t in targets if t in index)
-    for line, _a, b in prog.alters:
+    for line, _altered, proceed_to in prog.alters:
         src = containing(line)
-        if b in index:
-            out_goto.setdefault(src, []).append(index[b])
+        if proceed_to in index:
+            out_goto.setdefault(src, []).append(index[proceed_to])
     reached = [False] * len(paras)
     flowed = [False] * len(paras)
     ranges_done: set[tuple[int, int]] = set()
@@ -835,7 +838,7 @@ def _dead_paragraphs(prog: _Program) -> list[str]:
                 if not paras[k].falls_through:
                     break
     # Sections (as opposed to their paragraphs) and DECLARATIVES are entered implicitly.
-    return [p.name for p, r in zip(paras, reached) if not r and not p.is_section]
+    return [p.name for p, r in zip(paras, reached, strict=True) if not r and not p.is_section]
 
 
 def _count_cobol_lines(raw_lines: list[str], free: bool) -> LineCounts:
@@ -861,4 +864,4 @@ def extract(text: str, path: str, spec: LanguageSpec) -> Extraction:
                           parse=ParseQuality(status="failed", parser=f"tree-sitter:{spec.grammar}", error_ratio=1.0))
 
 
-__all__ = ["extract", "unquote", "program_name_value", "INFO"]
+__all__ = ["INFO", "extract", "program_name_value", "unquote"]

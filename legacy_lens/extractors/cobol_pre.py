@@ -68,7 +68,7 @@ class Preprocessed:
     is_copybook: bool = False
     wrapper: str = ""  # "", "data" or "procedure"
     tags: dict[str, str] = field(default_factory=dict)
-    requoted: set[int] = field(default_factory=set)  # original lines of 'literals' re-quoted with "  # grammar-safe stand-in -> original ":TAG:"
+    requoted: set[int] = field(default_factory=set)  # original lines of 'literals' re-quoted with "
     unterminated_exec_lines: list[int] = field(default_factory=list)
 
     @property
@@ -298,9 +298,11 @@ def _fix_lines(lines: list[str]) -> None:
             continue
         if "NOT" in line.upper() and len(line) < 72:
             literals = [(m.start(), m.end()) for m in _LITERAL_SPAN.finditer(line)]
-            fixed = _NOT_EQUAL.sub(
-                lambda m, spans=literals: m.group(0) if any(a <= m.start() < b for a, b in spans) else "NOT ",
-                line)
+
+            def spaced(m: re.Match[str], spans: list[tuple[int, int]] = literals) -> str:
+                return m.group(0) if any(a <= m.start() < b for a, b in spans) else "NOT "
+
+            fixed = _NOT_EQUAL.sub(spaced, line)
             if len(fixed) <= 72:
                 lines[i] = fixed
         m = _PROGRAM_ID_NO_PERIOD.match(lines[i])

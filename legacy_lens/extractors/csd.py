@@ -125,7 +125,7 @@ def _tokens(lines: list[str], path: str, diags: list[Diagnostic]) -> list[_Tok]:
 def _commands(toks: list[_Tok]) -> list[list[_Tok]]:
     out: list[list[_Tok]] = []
     for t in toks:
-        if t.value is None and t.word in _VERBS or not out:
+        if (t.value is None and t.word in _VERBS) or not out:
             out.append([t])
         else:
             out[-1].append(t)

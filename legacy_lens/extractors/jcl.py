@@ -799,7 +799,7 @@ def extract(text: str, path: str, spec: LanguageSpec) -> Extraction:
         analyser = _Analyser(path, lexed, path.lower().endswith(_PROC_EXTENSIONS))
         analyser.run()
         metrics = analyser.metrics(lines)
-    except Exception as exc:  # noqa: BLE001 - an extractor must never raise on bad input
+    except Exception as exc:
         return Extraction(
             diagnostics=(Diagnostic(path, "error", "JCL-INTERNAL", f"JCL parser failed: {exc!r}"),),
             lines=count_lines([ln[:_STATEMENT_COLUMNS] for ln in lines], _is_comment),

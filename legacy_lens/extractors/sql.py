@@ -528,7 +528,7 @@ def extract(text: str, path: str, spec: LanguageSpec) -> Extraction:
             diags.append(Diagnostic(path, WARNING, "SQL-SYNTAX", "unbalanced parentheses", stmt[0].line))
         try:
             ddl.statement(stmt)
-        except Exception as exc:  # noqa: BLE001 - an extractor must never raise on bad input
+        except Exception as exc:
             diags.append(
                 Diagnostic(path, WARNING, "SQL-INTERNAL", f"statement skipped: {exc!r}", stmt[0].line)
             )
