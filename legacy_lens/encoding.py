@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 # Bytes that occur in EBCDIC (CP037) text: space, letters, digits, common punctuation, NL/LF/CR.
 _EBCDIC_TEXT = frozenset(
-    [0x40, 0x15, 0x25, 0x0D, 0x05]  # space, NL, LF, CR, HT
+    [0x40, 0x15, 0x25, 0x0D, 0x05]  # noqa: RUF005 - space, NL, LF, CR, HT
     + [*range(0x81, 0x8A), *range(0x91, 0x9A), *range(0xA2, 0xAA)]  # a-i, j-r, s-z
     + [*range(0xC1, 0xCA), *range(0xD1, 0xDA), *range(0xE2, 0xEA)]  # A-I, J-R, S-Z
     + [*range(0xF0, 0xFA)]  # 0-9
