@@ -8,6 +8,11 @@ cached, pickled across process boundaries and compared in tests. Lines are
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from legacy_lens.estimate import Effort, PortfolioEstimate
+    from legacy_lens.risk import Risk
 
 SCHEMA_VERSION = "1.0"
 
@@ -228,6 +233,8 @@ class Component:
     dead_candidate: bool = False
     fan_in: int = 0
     fan_out: int = 0
+    effort: Effort | None = None
+    risk: Risk | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,3 +268,5 @@ class ScanResult:
     diagnostics: tuple[Diagnostic, ...]
     roots: tuple[str, ...] = ()
     unrecognised_files: int = 0  # files that are not source code in a recognised language
+    estimate: PortfolioEstimate | None = None
+    coefficients: tuple[tuple[str, str, str], ...] = ()  # (name, value, source) behind the estimate

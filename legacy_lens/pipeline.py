@@ -15,7 +15,9 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
+from legacy_lens import estimate as estimate_mod
 from legacy_lens import graph as graph_mod
+from legacy_lens import score as score_mod
 from legacy_lens.discover import Candidate, Discovery, discover
 from legacy_lens.encoding import BinaryFile, decode
 from legacy_lens.extractors.common import member_name
@@ -184,6 +186,9 @@ def scan(roots: list[Path], settings: Settings, progress: Progress | None = None
     linked = link(facts, settings.copybook_paths, settings.system_modules)
     graph = graph_mod.build_graph(linked.components, linked.edges)
     components = graph_mod.annotate(linked.components, graph)
+    history = _history(roots, settings)
+    scored = score_mod.score(components, linked.edges, graph, [f.file for f in facts], settings.estimate,
+                             settings.risk, history)
     diagnostics = list(found.diagnostics) + linked.diagnostics
     for f in facts:
         diagnostics.extend(f.extraction.diagnostics)
@@ -199,6 +204,26 @@ def scan(roots: list[Path], settings: Settings, progress: Progress | None = None
     )
     unrecognised = sum(1 for u in found.unused if u.reason in ("unrecognised", "binary-extension"))
     files.sort(key=lambda f: f.path)
-    return ScanResult(files=tuple(files), components=tuple(components), edges=tuple(linked.edges), findings=(),
+    return ScanResult(files=tuple(files), components=scored.components, edges=tuple(linked.edges), findings=(),
                       diagnostics=tuple(diagnostics), roots=tuple(r.as_posix() for r in roots),
-                      unrecognised_files=unrecognised)
+                      unrecognised_files=unrecognised, estimate=scored.estimate,
+                      coefficients=tuple(estimate_mod.coefficient_table(settings.estimate)))
+
+
+def _history(roots: list[Path], settings: Settings) -> score_mod.History | None:
+    """Git change history of the roots that are repositories (merged), or None."""
+    from legacy_lens.githistory import read_history
+
+    commits: dict[str, int] = {}
+    shares: dict[str, float] = {}
+    found = False
+    for root in roots:
+        if not root.is_dir():
+            continue
+        prefix = root.resolve().name if len(roots) > 1 else ""
+        history = read_history(root, settings.risk.git_window_days, prefix)
+        if history is not None:
+            found = True
+            commits.update(history.commits)
+            shares.update(history.top_author_share)
+    return score_mod.History(commits, shares) if found else None

@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from legacy_lens import __version__
+from legacy_lens.estimate import Effort, PortfolioEstimate
 from legacy_lens.model import SCHEMA_VERSION, ScanResult
+from legacy_lens.risk import Risk
 
 SCHEMA_FILE = Path(__file__).parent / "schema" / "scan.schema.json"
 
@@ -30,6 +32,47 @@ def _metrics(m: Any) -> dict[str, Any] | None:
     d = asdict(m)
     d["dead_paragraphs"] = list(d["dead_paragraphs"])
     return d
+
+
+def _r(x: float, places: int = 2) -> float:
+    """Round for the JSON contract: stable across platforms, precise enough to recompute by hand."""
+    return round(float(x), places)
+
+
+def _effort(e: Effort | None) -> dict[str, Any] | None:
+    if e is None:
+        return None
+    return {
+        "p10": _r(e.p10), "p50": _r(e.p50), "p90": _r(e.p90), "unit": e.unit,
+        "function_points": _r(e.function_points, 3), "base_days": _r(e.base_days, 3), "sigma": _r(e.sigma, 4),
+        "drivers": [{"name": d.name, "factor": _r(d.factor, 4), "detail": d.detail} for d in e.drivers],
+    }
+
+
+def _risk(r: Risk | None) -> dict[str, Any] | None:
+    if r is None:
+        return None
+    return {
+        "score": _r(r.score, 1),
+        "drivers": [{"name": d.name, "value": _r(d.value, 4), "weight": _r(d.weight, 4),
+                     "contribution": _r(d.contribution, 2), "detail": d.detail} for d in r.drivers],
+    }
+
+
+def _portfolio(p: PortfolioEstimate | None, coefficients: tuple[tuple[str, str, str], ...]) -> dict[str, Any] | None:
+    if p is None:
+        return None
+    return {
+        "p10": _r(p.p10, 1), "p50": _r(p.p50, 1), "p90": _r(p.p90, 1), "unit": p.unit,
+        "cost": {"p10": _r(p.cost_p10, 0), "p50": _r(p.cost_p50, 0), "p90": _r(p.cost_p90, 0),
+                 "currency": p.currency, "day_rate": _r(p.day_rate)},
+        "schedule": {"person_months": _r(p.schedule.person_months, 1), "months": _r(p.schedule.months, 1),
+                     "team": _r(p.schedule.team, 1), "formula": p.schedule.formula},
+        "cocomo_cross_check": {"person_days": _r(p.cocomo_person_days, 1), "formula": p.cocomo_formula},
+        "components": p.components, "code_lines": p.code_lines,
+        "assumptions": list(p.assumptions),
+        "coefficients": [{"name": n, "value": v, "source": src} for n, v, src in coefficients],
+    }
 
 
 def to_dict(result: ScanResult) -> dict[str, Any]:
@@ -51,6 +94,7 @@ def to_dict(result: ScanResult) -> dict[str, Any]:
             "id": c.id, "kind": c.kind, "name": c.name, "language": c.language, "file": c.file, "line": c.line,
             "defined": c.defined, "system": c.system, "dead_candidate": c.dead_candidate,
             "fan_in": c.fan_in, "fan_out": c.fan_out, "metrics": _metrics(c.metrics),
+            "effort": _effort(c.effort), "risk": _risk(c.risk),
         }
         for c in result.components
     ]
@@ -72,7 +116,8 @@ def to_dict(result: ScanResult) -> dict[str, Any]:
         "tool": {"name": "legacy-lens", "version": __version__},
         "roots": list(result.roots),
         "summary": summarise(files, components, edges, diagnostics) | {
-            "files_unrecognised": result.unrecognised_files},
+            "files_unrecognised": result.unrecognised_files,
+            "estimate": _portfolio(result.estimate, result.coefficients)},
         "files": files,
         "components": components,
         "edges": edges,

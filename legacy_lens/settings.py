@@ -7,9 +7,12 @@ passed to worker processes.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+
+from legacy_lens import estimate as est
+from legacy_lens import risk as rk
 
 CONFIG_FILE = "legacy-lens.toml"
 DEFAULT_FORMATS = ("json", "md", "html")
@@ -29,6 +32,8 @@ class Settings:
     formats: tuple[str, ...] = DEFAULT_FORMATS
     measure_raw_parse: bool = False
     system_modules: tuple[str, ...] = ()
+    estimate: est.EstimateSettings = field(default_factory=est.EstimateSettings)
+    risk: rk.RiskSettings = field(default_factory=rk.RiskSettings)
 
 
 _TYPES: dict[str, type] = {"excludes": list, "copybook_paths": list, "max_file_bytes": int, "jobs": int,
@@ -45,19 +50,49 @@ def load_config(path: Path) -> dict[str, Any]:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"config file {path} is not valid TOML: {exc}") from exc
     table = raw.get("scan", raw)
-    known = {f.name for f in fields(Settings)}
+    known = {f.name for f in fields(Settings)} - {"estimate", "risk"}
     values: dict[str, Any] = {}
+    if isinstance(raw.get("estimate"), dict):
+        values["estimate"] = _section(path, "estimate", raw["estimate"], est.EstimateSettings(), est.validate)
+    if isinstance(raw.get("risk"), dict):
+        values["risk"] = _section(path, "risk", raw["risk"], rk.RiskSettings(), rk.validate)
     for key, value in table.items():
         name = key.replace("-", "_")
         if name not in known:
             if isinstance(value, dict):
-                continue  # other sections belong to later stages (estimates, rules ...)
+                continue  # other sections belong to other stages (estimate, risk, rules ...)
             raise ConfigError(f"{path}: unknown setting {key!r}; known settings: {', '.join(sorted(known))}")
         expected = _TYPES[name]
         if (expected is int and isinstance(value, bool)) or not isinstance(value, expected):
             raise ConfigError(f"{path}: setting {key!r} must be a {expected.__name__}, not {type(value).__name__}")
         values[name] = tuple(value) if isinstance(value, list) else value
     return values
+
+
+def _section(path: Path, name: str, table: dict[str, Any], defaults: Any, check: Any) -> Any:
+    """Apply a ``[estimate]`` or ``[risk]`` table to its frozen settings, checking types and ranges."""
+    values: dict[str, Any] = {}
+    known = {f.name: type(getattr(defaults, f.name)) for f in fields(defaults)}
+    for key, value in table.items():
+        field_name = key.replace("-", "_")
+        if field_name == "gearing" and name == "estimate":
+            if not isinstance(value, dict) or not all(
+                    isinstance(v, int | float) and not isinstance(v, bool) for v in value.values()):
+                raise ConfigError(f"{path}: [estimate.gearing] must map languages to source lines per function point")
+            values["gearing"] = tuple(sorted((str(k), float(v)) for k, v in value.items()))
+            continue
+        if field_name not in known:
+            raise ConfigError(f"{path}: unknown setting {name}.{key}; known: {', '.join(sorted(known))}")
+        expected = known[field_name]
+        if expected is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if isinstance(value, bool) != (expected is bool) or not isinstance(value, expected):
+            raise ConfigError(f"{path}: {name}.{key} must be a {expected.__name__}, not {type(value).__name__}")
+        values[field_name] = value
+    try:
+        return check(replace(defaults, **values))
+    except (est.EstimateError, rk.RiskError) as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
 
 
 def resolve_settings(roots: list[Path], config: Path | None, overrides: dict[str, Any]) -> Settings:
