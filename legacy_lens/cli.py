@@ -205,6 +205,76 @@ def load_scan(path: Path) -> dict[str, Any]:
     return data
 
 
+@app.command()
+def explain(
+    component: Annotated[str, typer.Argument(help="Component id (program:PAYROLL) or a unique name.",
+                                             metavar="ID")],
+    scan_json: Annotated[Path, typer.Argument(help="A scan.json written by `legacy-lens scan`.",
+                                              metavar="SCAN.json")],
+) -> None:
+    """Why a component scored what it did: effort and risk drivers, formulas, callers and callees."""
+    from legacy_lens.explain import UnknownComponent
+    from legacy_lens.explain import explain as explain_lines
+
+    scan_dict = load_scan(scan_json)
+    try:
+        lines = explain_lines(scan_dict, component)
+    except UnknownComponent as exc:
+        fail(f"{exc.args[0]}. List ids with: jq '.components[].id' {scan_json}")
+    typer.echo("\n".join(lines))
+
+
+@app.command()
+def calibrate(
+    actuals: Annotated[Path, typer.Argument(help="CSV with columns component_id,actual_person_days.",
+                                            metavar="ACTUALS.csv")],
+    scan_json: Annotated[Path, typer.Argument(help="The scan.json of the same code.", metavar="SCAN.json")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the calibrated settings.")] = Path(
+        "legacy-lens.calibrated.toml"),
+    fit_exponent: Annotated[bool | None, typer.Option(
+        "--fit-exponent/--no-fit-exponent",
+        help="Also fit the size exponent (default: only with 8 or more rows).")] = None,
+) -> None:
+    """Fit hours per function point (and the size exponent) to your own completed work."""
+    from legacy_lens.calibrate import ActualsError, read_actuals, settings_toml
+    from legacy_lens.calibrate import calibrate as run_calibration
+
+    if not actuals.is_file():
+        fail(f"actuals file not found: {actuals}")
+    scan_dict = load_scan(scan_json)
+    try:
+        rows = read_actuals(actuals.read_text(encoding="utf-8-sig"))
+        result = run_calibration(rows, scan_dict, fit_exponent)
+    except ActualsError as exc:
+        fail(f"{actuals}: {exc}")
+    except UnicodeDecodeError:
+        fail(f"{actuals} is not UTF-8 text; save it as CSV (UTF-8)")
+    out = Console(highlight=False, soft_wrap=True)
+    out.print(f"Calibrated on {len(result.used)} component(s).")
+    if result.missing:
+        out.print(f"{len(result.missing)} row(s) name components that are not in the scan: "
+                  + ", ".join(result.missing), markup=False)
+    if result.not_estimated:
+        out.print(f"{len(result.not_estimated)} row(s) name components without an effort estimate: "
+                  + ", ".join(result.not_estimated), markup=False)
+    fit = result.fit
+    out.print(f"hours per function point: {fit.hours_per_fp:.2f} (P10 {result.hours_per_fp_p10:.2f}, "
+              f"P90 {result.hours_per_fp_p90:.2f}); size exponent {fit.size_exponent:.3f}"
+              f"{' (fitted)' if fit.fitted_exponent else ' (kept)'}")
+    out.print(f"accuracy before: MMRE {result.before.mmre:.2f}, PRED(25) {result.before.pred25:.0%}")
+    if result.after is not None:
+        out.print(f"accuracy after (leave-one-out): MMRE {result.after.mmre:.2f}, "
+                  f"PRED(25) {result.after.pred25:.0%}")
+    else:
+        out.print("accuracy after: needs at least 3 matched rows for leave-one-out")
+    try:
+        output.write_text(settings_toml(result, str(actuals)), encoding="utf-8")
+    except OSError as exc:
+        fail(f"could not write {output}: {exc.strerror or exc}", EXIT_NOTHING)
+    out.print(f"Calibrated settings written to {output}; copy its [estimate] table into legacy-lens.toml.",
+              markup=False)
+
+
 class _LangFormat(StrEnum):
     table = "table"
     json = "json"

@@ -327,6 +327,7 @@ class PortfolioEstimate:
     code_lines: int
     assumptions: tuple[str, ...] = field(default_factory=tuple)
     unit: str = "person-days"
+    model: tuple[tuple[str, float], ...] = ()  # the coefficients calibration needs
 
 
 def cocomo_exponent(s: EstimateSettings) -> float:
@@ -421,6 +422,9 @@ def portfolio(efforts: Sequence[Effort], code_lines: int, s: EstimateSettings) -
         cocomo_person_days=cocomo_days,
         cocomo_formula=f"{cocomo}; days = PM x {s.hours_per_person_month:g} / {s.hours_per_day:g} = {cocomo_days:.1f}",
         components=len(p50s), code_lines=code_lines, assumptions=assumptions,
+        model=(("hours_per_fp_p10", s.hours_per_fp_p10), ("hours_per_fp_p90", s.hours_per_fp_p90),
+               ("hours_per_fp_median", s.hours_per_fp_median), ("size_exponent", s.size_exponent),
+               ("hours_per_day", s.hours_per_day)),
     )
 
 

@@ -35,8 +35,15 @@ def read_history(root: Path, window_days: int, prefix: str = "", timeout: float 
     try:
         top = subprocess.run([git, *_SAFE, "-C", str(root), "rev-parse", "--show-toplevel"], capture_output=True,
                              text=True, timeout=timeout, env=env, check=True).stdout.strip()
+        # The window ends at the newest commit, not at today, so a rescan of the same commit gives the
+        # same numbers (the JSON must not change with the date of the scan).
+        head = subprocess.run([git, *_SAFE, "-C", str(root), "log", "-1", "--format=%ct"], capture_output=True,
+                              text=True, timeout=timeout, env=env, check=True).stdout.strip()
+        if not head:
+            return None
+        since = int(head) - window_days * 86400
         proc = subprocess.run(
-            [git, *_SAFE, "-C", str(root), "log", f"--since={window_days}.days", "--no-merges", "--name-only",
+            [git, *_SAFE, "-C", str(root), "log", f"--since={since}", "--no-merges", "--name-only",
              "--no-renames", "--no-ext-diff", "--no-textconv", "--format=%x00%aE", "--", "."],
             capture_output=True, text=True, timeout=timeout, env=env, check=True, errors="replace")
     except (OSError, subprocess.SubprocessError):

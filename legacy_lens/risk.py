@@ -138,7 +138,7 @@ def component_risk(r: RiskInputs, s: RiskSettings) -> Risk:
     ]
     if r.commits is not None:
         values.append(("change frequency", saturate(r.commits, s.half_change_frequency),
-                       f"{r.commits} commit(s) in the last {s.git_window_days} days: {r.commits} / "
+                       f"{r.commits} commit(s) in the {s.git_window_days} days before the newest commit: {r.commits} / "
                        f"({r.commits} + {s.half_change_frequency:g})"))
     if r.top_author_share is not None:
         values.append(("author concentration", min(1.0, max(0.0, r.top_author_share)),

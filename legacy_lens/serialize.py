@@ -71,6 +71,7 @@ def _portfolio(p: PortfolioEstimate | None, coefficients: tuple[tuple[str, str, 
         "cocomo_cross_check": {"person_days": _r(p.cocomo_person_days, 1), "formula": p.cocomo_formula},
         "components": p.components, "code_lines": p.code_lines,
         "assumptions": list(p.assumptions),
+        "model": {k: _r(v, 4) for k, v in p.model},
         "coefficients": [{"name": n, "value": v, "source": src} for n, v, src in coefficients],
     }
 

@@ -120,3 +120,29 @@ def test_version_and_help() -> None:
     assert runner.invoke(app, ["--version"]).output.startswith("legacy-lens ")
     result = runner.invoke(app, ["scan", "--help"])
     assert result.exit_code == 0 and "--copybook-path" in result.output
+
+
+@pytest.mark.parametrize("config, message", [
+    ("[estimate]\nday_rate = -650\n", "estimate.day_rate must not be negative"),
+    ("[estimate]\nhours_per_fp_p10 = 30\nhours_per_fp_p90 = 20\n", "must not exceed"),
+    ("[estimate]\nday_rate = 'lots'\n", "estimate.day_rate must be a float"),
+    ("[estimate]\nnot_a_coefficient = 1\n", "unknown setting estimate.not_a_coefficient"),
+    ("[risk]\nweight_size = -1\n", "must not be negative"),
+])
+def test_estimate_settings_out_of_range_are_usage_errors(tmp_path: Path, config: str, message: str) -> None:
+    (tmp_path / "A.cbl").write_text(fixed("IDENTIFICATION DIVISION.", "PROGRAM-ID. A."))
+    (tmp_path / "legacy-lens.toml").write_text(config)
+    result = runner.invoke(app, ["scan", str(tmp_path), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_day_rate_from_config_scales_cost(tmp_path: Path) -> None:
+    (tmp_path / "A.cbl").write_text(fixed("IDENTIFICATION DIVISION.", "PROGRAM-ID. A.", "PROCEDURE DIVISION.",
+                                          "    DISPLAY 'A'.", "    GOBACK."))
+    (tmp_path / "legacy-lens.toml").write_text("[estimate]\nday_rate = 500\ncurrency = 'EUR'\n")
+    result = runner.invoke(app, ["scan", str(tmp_path), "-o", str(tmp_path / "out"), "-f", "json"])
+    assert result.exit_code == 0, result.output
+    estimate = json.loads((tmp_path / "out" / "scan.json").read_text())["summary"]["estimate"]
+    assert estimate["cost"]["currency"] == "EUR" and estimate["cost"]["day_rate"] == 500
+    assert estimate["cost"]["p50"] == pytest.approx(estimate["p50"] * 500, abs=100)
