@@ -161,7 +161,8 @@ def fit(obs: Sequence[Observation], hours_per_day: float, size_exponent: float,
 
 
 def predict(o: Observation, f: Fit, hours_per_day: float) -> float:
-    return f.hours_per_fp * o.function_points ** f.size_exponent * o.multiplier / hours_per_day
+    size: float = o.function_points ** f.size_exponent
+    return f.hours_per_fp * size * o.multiplier / hours_per_day
 
 
 def accuracy(pairs: Sequence[tuple[float, float]]) -> Accuracy:

@@ -343,7 +343,8 @@ def reuse_multiplier(s: EstimateSettings) -> tuple[float, str]:
     else:
         aam = (s.reuse_aa + aaf + s.reuse_su * s.reuse_unfm) / 100
         formula = f"AAM = ({s.reuse_aa:g} + {aaf:g} + {s.reuse_su:g} x {s.reuse_unfm:g}) / 100"
-    return aam, f"AAF = 0.4 x {s.reuse_dm:g} + 0.3 x {s.reuse_cm:g} + 0.3 x {s.reuse_im:g} = {aaf:g}; {formula} = {aam:.3f}"
+    aaf_formula = f"AAF = 0.4 x {s.reuse_dm:g} + 0.3 x {s.reuse_cm:g} + 0.3 x {s.reuse_im:g} = {aaf:g}"
+    return aam, f"{aaf_formula}; {formula} = {aam:.3f}"
 
 
 def cocomo_person_months(code_lines: int, s: EstimateSettings) -> tuple[float, str]:

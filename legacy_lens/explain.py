@@ -18,7 +18,7 @@ class UnknownComponent(KeyError):
 
 def find_component(scan: Mapping[str, Any], key: str) -> Mapping[str, Any]:
     """By id (``program:PAYROLL``), or by name when exactly one component has it."""
-    components = scan.get("components", [])
+    components: list[Mapping[str, Any]] = list(scan.get("components", []))
     for c in components:
         if c["id"] == key:
             return c
