@@ -85,6 +85,8 @@ def scan(
         "--copybook-path", help="Folder searched first for COPY members; repeatable, in order.")] = None,
     max_file_size: Annotated[int | None, typer.Option("--max-file-size", help="Skip files larger than this "
                                                       "many bytes.")] = None,
+    rules_path: Annotated[list[Path] | None, typer.Option("--rules-path", help="Folder of your own rule files "
+                                                          "(YAML); repeatable.")] = None,
     measure_raw_parse: Annotated[bool, typer.Option("--measure-raw-parse", help="Also parse each file without "
                                                     "preprocessing, to report how much preprocessing helped.")] = False,
 ) -> None:
@@ -101,10 +103,14 @@ def scan(
         copybook_paths.append(_relative_to_roots(cp, roots))
     if config is not None and not config.is_file():
         fail(f"config file not found: {config}")
+    for folder in rules_path or []:
+        if not folder.is_dir():
+            fail(f"--rules-path {folder} is not a folder of rule files")
     try:
         settings = resolve_settings(roots, config, {
             "jobs": jobs, "excludes": exclude or None, "copybook_paths": copybook_paths or None,
             "max_file_bytes": max_file_size, "formats": formats, "measure_raw_parse": measure_raw_parse or None,
+            "rules_paths": [str(p) for p in rules_path] if rules_path else None,
         })
     except ConfigError as exc:
         fail(str(exc))
@@ -273,6 +279,45 @@ def calibrate(
         fail(f"could not write {output}: {exc.strerror or exc}", EXIT_NOTHING)
     out.print(f"Calibrated settings written to {output}; copy its [estimate] table into legacy-lens.toml.",
               markup=False)
+
+
+@app.command()
+def rules(
+    rules_path: Annotated[list[Path] | None, typer.Option("--rules-path", help="Extra folder of rule files; "
+                                                          "repeatable.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or md.")] = "table",
+    code: Annotated[str | None, typer.Argument(help="Show one rule in full.", metavar="[CODE]")] = None,
+) -> None:
+    """List the modernisation-blocker rules (built-in and your own)."""
+    from legacy_lens.rules import load_catalogue
+
+    catalogue = load_catalogue(rules_path or ())
+    for error in catalogue.errors:
+        err.print(f"[yellow]warning:[/] {error}", markup=True, highlight=False)
+    chosen = [r for r in catalogue.rules if code is None or r.code == code.upper()]
+    if code is not None and not chosen:
+        fail(f"no rule {code}; run `legacy-lens rules` to list them")
+    if fmt == "json":
+        typer.echo(json.dumps([{"code": r.code, "name": r.name, "languages": list(r.languages),
+                                "category": r.category, "severity": r.severity, "effort": r.effort,
+                                "matcher": r.matcher, "why": r.why, "remediation": r.remediation,
+                                "source": r.source} for r in chosen], indent=2, sort_keys=True))
+        return
+    if fmt == "md" or code is not None:
+        for r in chosen:
+            typer.echo(f"## {r.code} {r.name}\n\n- Languages: {', '.join(r.languages) or 'all'}\n"
+                       f"- Category: {r.category}; severity: {r.severity}; effort points: {r.effort}\n"
+                       f"- Matcher: {r.matcher}\n\n### Why it blocks modernisation\n\n{r.why}\n\n"
+                       f"### Remediation\n\n{r.remediation}\n")
+        return
+    if fmt != "table":
+        fail(f"unknown format {fmt}; choose table, json or md")
+    table = Table(show_header=True, header_style="bold")
+    for col in ("Code", "Name", "Languages", "Category", "Severity", "Effort"):
+        table.add_column(col)
+    for r in chosen:
+        table.add_row(r.code, r.name, ", ".join(r.languages), r.category, r.severity, str(r.effort))
+    Console(highlight=False).print(table)
 
 
 class _LangFormat(StrEnum):

@@ -68,4 +68,5 @@ def read_history(root: Path, window_days: int, prefix: str = "", timeout: float 
             commits[rel] += 1
             authors[rel][author] += 1
     shares = {path: max(c.values()) / sum(c.values()) for path, c in authors.items() if c}
-    return History(commits=dict(commits), top_author_share=shares)
+    return History(commits=dict(commits), top_author_share=shares,
+                   authors={path: dict(c) for path, c in authors.items()})

@@ -75,6 +75,9 @@ class Linked:
     components: list[Component]
     edges: list[Edge]
     diagnostics: list[Diagnostic]
+    # Per program with a SELECT: how many elementary items of each USAGE its FILE SECTION records hold
+    # (copybooks COPYed there included).
+    file_record_usage: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -276,7 +279,23 @@ class Linker:
                 else:
                     self._static(ref, source, path)
         self._dd_links()
-        return Linked(self._components(), self._edge_list(), self.diagnostics)
+        return Linked(self._components(), self._edge_list(), self.diagnostics, self._file_record_usage())
+
+    def _file_record_usage(self) -> dict[str, dict[str, int]]:
+        with_files = {f"program:{fa.program}" for ff in self.facts for fa in ff.extraction.file_assigns}
+        out: dict[str, dict[str, int]] = {}
+        for program in sorted(with_files):
+            counts: dict[str, int] = defaultdict(int)
+            for item in self.data.get(program, []):
+                if item.section != "file":
+                    continue
+                items = self.spliced_items(f"copybook:{item.name}") if item.level == 0 else [item]
+                for it in items:
+                    if it.level not in (0, 66, 88) and it.usage:
+                        counts[it.usage] += 1
+            if counts:
+                out[program] = dict(counts)
+        return out
 
     def _static(self, ref: Reference, source: str, path: str) -> None:
         target, resolved, extra = self.target_id(ref.target_kind, ref.target)

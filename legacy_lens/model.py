@@ -7,8 +7,9 @@ cached, pickled across process boundaries and compared in tests. Lines are
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from legacy_lens.estimate import Effort, PortfolioEstimate
@@ -116,6 +117,7 @@ class DataItem:
     values: tuple[str, ...] = ()
     occurs: int = 0
     redefines: str = ""
+    section: str = ""  # "file" for FILE SECTION records (and COPYs there), else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,11 +252,17 @@ class Edge:
 
 @dataclass(frozen=True, slots=True)
 class Finding:
+    """A modernisation blocker found by a rule. ``fingerprint`` does not change when lines shift."""
+
     rule: str
     component: str
     severity: str
     message: str
     location: Location | None = None
+    name: str = ""
+    category: str = ""
+    effort: int = 0
+    fingerprint: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,3 +278,4 @@ class ScanResult:
     unrecognised_files: int = 0  # files that are not source code in a recognised language
     estimate: PortfolioEstimate | None = None
     coefficients: tuple[tuple[str, str, str], ...] = ()  # (name, value, source) behind the estimate
+    plan: Mapping[str, Any] | None = None  # waves, shared services, skills, retire candidates (JSON-shaped)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -204,10 +204,48 @@ def scan(roots: list[Path], settings: Settings, progress: Progress | None = None
     )
     unrecognised = sum(1 for u in found.unused if u.reason in ("unrecognised", "binary-extension"))
     files.sort(key=lambda f: f.path)
-    return ScanResult(files=tuple(files), components=scored.components, edges=tuple(linked.edges), findings=(),
-                      diagnostics=tuple(diagnostics), roots=tuple(r.as_posix() for r in roots),
-                      unrecognised_files=unrecognised, estimate=scored.estimate,
-                      coefficients=tuple(estimate_mod.coefficient_table(settings.estimate)))
+    result = ScanResult(files=tuple(files), components=scored.components, edges=tuple(linked.edges), findings=(),
+                        diagnostics=tuple(diagnostics), roots=tuple(r.as_posix() for r in roots),
+                        unrecognised_files=unrecognised, estimate=scored.estimate,
+                        coefficients=tuple(estimate_mod.coefficient_table(settings.estimate)))
+    return _plan(result, facts, list(found.candidates), linked.file_record_usage, settings, history)
+
+
+def _plan(result: ScanResult, facts: list[FileFacts], candidates: list[Candidate],
+          file_record_usage: dict[str, dict[str, int]], settings: Settings,
+          history: score_mod.History | None) -> ScanResult:
+    """Rule findings and the migration plan, added to the result."""
+    from legacy_lens import analyse as analyse_mod
+    from legacy_lens import rules as rules_mod
+    from legacy_lens.languages import load_languages
+    from legacy_lens.serialize import to_dict
+
+    catalogue = rules_mod.load_catalogue(settings.rules_paths)
+    by_path = {c.path: c for c in candidates}
+    analysed = [f for f in facts if f.file.parse.status not in ("failed", "skipped")]
+
+    def texts() -> Iterator[tuple[str, str, str]]:
+        for ff in analysed:
+            candidate = by_path.get(ff.file.path)
+            if candidate is None:
+                continue
+            try:
+                with open(candidate.abs_path, "rb") as handle:
+                    text = decode(handle.read(settings.max_file_bytes + 1)).text
+            except (OSError, BinaryFile):
+                continue  # already diagnosed when the file was extracted
+            yield ff.file.path, ff.file.language, text
+
+    analysis = analyse_mod.analyse(
+        to_dict(result), catalogue, texts,
+        {ff.file.path: ff.extraction.definitions for ff in analysed},
+        {spec.name: spec.line_comment for spec in load_languages()},
+        file_record_usage, settings.plan, history.authors if history else None)
+    rule_diagnostics = tuple(Diagnostic(message.split(":", 1)[0], ERROR, "RULE-INVALID", message)
+                             for message, _ in analysis.diagnostics)
+    diagnostics = tuple(sorted(result.diagnostics + rule_diagnostics,
+                               key=lambda d: (d.path, d.line or 0, d.code, d.message)))
+    return replace(result, findings=analysis.findings, plan=analysis.plan, diagnostics=diagnostics)
 
 
 def _history(roots: list[Path], settings: Settings) -> score_mod.History | None:
@@ -216,6 +254,7 @@ def _history(roots: list[Path], settings: Settings) -> score_mod.History | None:
 
     commits: dict[str, int] = {}
     shares: dict[str, float] = {}
+    authors: dict[str, Mapping[str, int]] = {}
     found = False
     for root in roots:
         if not root.is_dir():
@@ -226,4 +265,5 @@ def _history(roots: list[Path], settings: Settings) -> score_mod.History | None:
             found = True
             commits.update(history.commits)
             shares.update(history.top_author_share)
-    return score_mod.History(commits, shares) if found else None
+            authors.update(history.authors)
+    return score_mod.History(commits, shares, authors) if found else None

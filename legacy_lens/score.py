@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import networkx as nx
 
@@ -29,6 +29,7 @@ class History:
 
     commits: Mapping[str, int]
     top_author_share: Mapping[str, float]
+    authors: Mapping[str, Mapping[str, int]] = field(default_factory=dict)  # file -> author -> changes
 
 
 @dataclass(frozen=True, slots=True)

@@ -107,7 +107,9 @@ def to_dict(result: ScanResult) -> dict[str, Any]:
         for e in result.edges
     ]
     findings = [
-        {"rule": f.rule, "component": f.component, "severity": f.severity, "message": f.message,
+        {"rule": f.rule, "name": f.name, "category": f.category, "severity": f.severity, "effort": f.effort,
+         "component": f.component, "message": f.message, "fingerprint": f.fingerprint,
+         "file": f.location.file if f.location else None, "line": f.location.line if f.location else None,
          "location": {"file": f.location.file, "line": f.location.line} if f.location else None}
         for f in result.findings
     ]
@@ -124,6 +126,7 @@ def to_dict(result: ScanResult) -> dict[str, Any]:
         "edges": edges,
         "findings": findings,
         "diagnostics": diagnostics,
+        "plan": dict(result.plan) if result.plan is not None else None,
     }
 
 

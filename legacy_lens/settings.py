@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from legacy_lens import estimate as est
+from legacy_lens import plan as pl
 from legacy_lens import risk as rk
 
 CONFIG_FILE = "legacy-lens.toml"
@@ -32,13 +33,15 @@ class Settings:
     formats: tuple[str, ...] = DEFAULT_FORMATS
     measure_raw_parse: bool = False
     system_modules: tuple[str, ...] = ()
+    rules_paths: tuple[str, ...] = ()
     estimate: est.EstimateSettings = field(default_factory=est.EstimateSettings)
     risk: rk.RiskSettings = field(default_factory=rk.RiskSettings)
+    plan: pl.PlanSettings = field(default_factory=pl.PlanSettings)
 
 
 _TYPES: dict[str, type] = {"excludes": list, "copybook_paths": list, "max_file_bytes": int, "jobs": int,
                            "follow_symlinks": bool, "formats": list, "measure_raw_parse": bool,
-                           "system_modules": list}
+                           "system_modules": list, "rules_paths": list}
 
 
 def load_config(path: Path) -> dict[str, Any]:
@@ -50,12 +53,14 @@ def load_config(path: Path) -> dict[str, Any]:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"config file {path} is not valid TOML: {exc}") from exc
     table = raw.get("scan", raw)
-    known = {f.name for f in fields(Settings)} - {"estimate", "risk"}
+    known = {f.name for f in fields(Settings)} - {"estimate", "risk", "plan"}
     values: dict[str, Any] = {}
     if isinstance(raw.get("estimate"), dict):
         values["estimate"] = _section(path, "estimate", raw["estimate"], est.EstimateSettings(), est.validate)
     if isinstance(raw.get("risk"), dict):
         values["risk"] = _section(path, "risk", raw["risk"], rk.RiskSettings(), rk.validate)
+    if isinstance(raw.get("plan"), dict):
+        values["plan"] = _section(path, "plan", raw["plan"], pl.PlanSettings(), pl.validate)
     for key, value in table.items():
         name = key.replace("-", "_")
         if name not in known:
@@ -91,7 +96,7 @@ def _section(path: Path, name: str, table: dict[str, Any], defaults: Any, check:
         values[field_name] = value
     try:
         return check(replace(defaults, **values))
-    except (est.EstimateError, rk.RiskError) as exc:
+    except (est.EstimateError, rk.RiskError, pl.PlanError) as exc:
         raise ConfigError(f"{path}: {exc}") from exc
 
 

@@ -152,6 +152,7 @@ class _Extractor:
         self.fallback_lines = 0
         self.error_ratio = 0.0
         self.decision_matchers = _decision_matchers(spec.decision_nodes)
+        self.file_sections: list[tuple[int, int]] = []
 
     # -- ownership -----------------------------------------------------------------
     def owner_at(self, line: int) -> str:
@@ -163,6 +164,9 @@ class _Extractor:
             if prog.line <= line <= prog.end_line and prog.line >= best.line:
                 best = prog
         return f"program:{best.name}"
+
+    def section_at(self, line: int) -> str:
+        return "file" if any(a <= line <= b for a, b in self.file_sections) else ""
 
     def program_at(self, line: int) -> _Program | None:
         best: _Program | None = None
@@ -187,6 +191,7 @@ class _Extractor:
         in_error = sum(len(tree.text(n).strip()) for n in errors)
         self.error_ratio = min(1.0, in_error / significant) if significant else 0.0
         captures = ts.captures(self.spec.grammar, self.spec.query_text("facts"), tree.root)
+        self.file_sections = _file_section_ranges(self.pre)
         self._programs(tree, captures)
         self._facts(tree, captures)
         self._copies()
@@ -420,7 +425,8 @@ class _Extractor:
             usage=_normal_usage(usage.group("usage")) if usage else "",
             values=values,
             occurs=int(occurs.group("max")) if occurs else 0,
-            redefines=redefines.group("name").upper() if redefines else ""))
+            redefines=redefines.group("name").upper() if redefines else "",
+            section=self.section_at(line)))
 
     def _copies(self) -> None:
         """COPY statements were lifted out by the preprocessor; record them and mark their place."""
@@ -436,7 +442,7 @@ class _Extractor:
             if not copy.in_procedure:
                 self.data_items.setdefault(owner, []).append(
                     DataItem(level=0, name=copy.member, line=copy.line,
-                             values=tuple(f"{a}\x00{b}" for a, b in copy.pairs)))
+                             values=tuple(f"{a}\x00{b}" for a, b in copy.pairs), section=self.section_at(copy.line)))
         for items in self.data_items.values():
             items.sort(key=lambda item: item.line)
 
@@ -714,6 +720,30 @@ def _statement_from(lines: list[str], row: int, col: int, limit: int = 6) -> str
         if _PARAGRAPH_HEADER.match(text) or _SECTION_HEADER.match(text):
             break
     return " ".join(p.strip() for p in pieces if p.strip())
+
+
+_SECTION_START = re.compile(r"^\s*(FILE\s+SECTION|WORKING-STORAGE\s+SECTION|LOCAL-STORAGE\s+SECTION|"
+                            r"LINKAGE\s+SECTION|PROCEDURE\s+DIVISION|REPORT\s+SECTION|SCREEN\s+SECTION)\b",
+                            re.IGNORECASE)
+
+
+def _file_section_ranges(pre: Preprocessed) -> list[tuple[int, int]]:
+    """Original line ranges of FILE SECTIONs (up to the next section or division header)."""
+    ranges: list[tuple[int, int]] = []
+    start = 0
+    for index, line in enumerate(pre.lines):
+        m = _SECTION_START.match(line)
+        if not m:
+            continue
+        original = pre.original_line(index)
+        if start:
+            ranges.append((start, max(start, original - 1)))
+            start = 0
+        if m.group(1).upper().startswith("FILE"):
+            start = original or 1
+    if start:
+        ranges.append((start, 10**9))
+    return ranges
 
 
 def _ddname(assignment: str) -> str:

@@ -1,0 +1,91 @@
+"""The planning stage: rule findings, migration waves, shared services, skills and retire candidates.
+
+Works on the scan dict (the ``scan.json`` contract) plus what only the pipeline
+has: each file's text (for pattern rules), file-record layouts and git authors.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from legacy_lens import plan as pl
+from legacy_lens import rules as rl
+from legacy_lens.model import Definition, Finding, Location
+
+COMPONENT_DEFINITIONS = ("program", "copybook", "job", "proc", "mapset", "table", "transaction", "file")
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    findings: tuple[Finding, ...]
+    plan: Mapping[str, Any]
+    diagnostics: tuple[tuple[str, str], ...]  # (path or rule source, message) of rules that could not be used
+
+
+def owner_of_line(definitions: Sequence[Definition], line: int) -> str | None:
+    """The innermost component defined in a file that contains ``line`` (else the file's first component)."""
+    candidates = [d for d in definitions if d.kind in COMPONENT_DEFINITIONS]
+    best: Definition | None = None
+    for d in candidates:
+        end = d.end_line or 10**9
+        if d.line <= line <= end and (best is None or d.line >= best.line):
+            best = d
+    if best is None and candidates:
+        best = min(candidates, key=lambda d: d.line)
+    return f"{best.kind}:{best.name}" if best else None
+
+
+def analyse(scan: Mapping[str, Any], catalogue: rl.Catalogue, file_texts: Callable[[], Any],
+            definitions: Mapping[str, Sequence[Definition]], comment_prefixes: Mapping[str, Sequence[str]],
+            file_record_usage: Mapping[str, Mapping[str, int]], settings: pl.PlanSettings,
+            authors: Mapping[str, Mapping[str, int]] | None) -> Analysis:
+    """Run every rule and build the plan. ``file_texts`` yields (path, language, text) of analysed files."""
+    raw: list[rl.RawFinding] = []
+    file_rules = [r for r in catalogue.rules if r.matcher == "pattern"]
+    by_code = catalogue.by_code()
+    if file_rules:
+        for path, language, text in file_texts():
+            rules = [r for r in file_rules if r.applies_to(language)]
+            if not rules:
+                continue
+            for m in rl.match_patterns(rules, text, language, comment_prefixes.get(language, ())):
+                owner = owner_of_line(definitions.get(path, ()), m.line) or f"file:{path}"
+                rule = by_code[m.rule]
+                raw.append(rl.RawFinding(rule, owner, path, m.line, rule.message.format(
+                    text=m.text, component=owner.split(":", 1)[1]), key=m.text))
+    raw.extend(rl.graph_findings(catalogue.rules, scan, file_record_usage))
+    findings = _finalise(raw)
+    blockers: dict[str, list[str]] = defaultdict(list)
+    for f in findings:
+        if f.category == "mandatory":
+            blockers[f.component].append(f.rule)
+    plan = {
+        "waves": pl.waves(scan, settings, blockers),
+        "shared_services": pl.shared_services(scan, settings),
+        "skills": pl.skills(scan, authors),
+        "retire_candidates": pl.dead_code(scan),
+        "settings": {"wave_budget_days": settings.wave_budget_days, "seed": settings.seed,
+                     "utility_communities": settings.utility_communities,
+                     "service_communities": settings.service_communities},
+    }
+    return Analysis(tuple(findings), plan, tuple((e, "rule file not used") for e in catalogue.errors))
+
+
+def _finalise(raw: Sequence[rl.RawFinding]) -> list[Finding]:
+    """Deterministic order and fingerprints; repeats of the same match get an occurrence number."""
+    ordered = sorted(raw, key=lambda f: (f.rule.code, f.component, f.file, f.line, f.key))
+    seen: dict[tuple[str, str, str, str], int] = defaultdict(int)
+    out = []
+    for f in ordered:
+        base = (f.rule.code, f.component, f.file, f.key)
+        occurrence = seen[base]
+        seen[base] += 1
+        out.append(Finding(
+            rule=f.rule.code, component=f.component, severity=f.rule.severity, message=f.message,
+            location=Location(f.file, f.line) if f.file else None, name=f.rule.name, category=f.rule.category,
+            effort=f.rule.effort, fingerprint=rl.fingerprint(f.rule.code, f.component, f.file, f"{f.key}#{occurrence}"),
+        ))
+    return out
