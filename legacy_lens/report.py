@@ -15,8 +15,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import math
 import os
 import secrets
+import statistics
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -80,6 +82,40 @@ CHART_BAR_HEIGHT = 16
 CHART_LEGEND_HEIGHT = 26
 # Rough width of one legend character at 12px, to space legend entries without measuring text.
 CHART_CHAR_WIDTH = 6.5
+
+# Effort and risk (section 9).
+# Person-years are a planning convention stated next to every figure that uses them.
+WORKING_DAYS_PER_YEAR = 220
+CURRENCY_SYMBOLS: Mapping[str, str] = MappingProxyType({"GBP": "£", "EUR": "€", "USD": "$"})
+# Day-rate sensitivity shown under the headline: the P50 cost at these multiples of the day rate.
+DAY_RATE_MULTIPLES: tuple[float, float] = (0.8, 1.2)
+TOP_ESTIMATED = 20  # rows in the largest and riskiest component tables
+RISK_SPLIT = 50.0  # the quadrant's horizontal split on the 0-100 risk score
+QUADRANT_LABELLED = 10  # the riskiest components get a name label; the rest are dots
+# Effort drivers that are not multipliers of the median: size is the base, the others set the range.
+EFFORT_RANGE_DRIVERS: tuple[str, ...] = ("size", "range", "uncertainty")
+QUADRANTS: Mapping[tuple[bool, bool], tuple[str, str, str]] = MappingProxyType(
+    {  # (high effort, high risk) -> (key, label, meaning)
+        (False, False): ("quick", "Quick wins", "low risk, low effort"),
+        (False, True): ("plan", "Plan carefully", "high risk, low effort"),
+        (True, False): ("major", "Major projects", "high effort, low risk"),
+        (True, True): ("hard", "Hardest", "high effort, high risk"),
+    }
+)
+QUADRANT_ORDER: tuple[str, ...] = ("quick", "plan", "major", "hard")
+# Geometry of the risk x effort quadrant, in CSS pixels.
+QUAD_WIDTH = 960
+QUAD_HEIGHT = 460
+QUAD_LEFT = 58
+QUAD_RIGHT = 24
+QUAD_TOP = 16
+QUAD_BOTTOM = 50
+QUAD_POINT_RADIUS = 5.0
+QUAD_DOT_RADIUS = 3.0
+QUAD_LABEL_HEIGHT = 12
+QUAD_MIN_DAYS = 0.01  # a component of 0 code lines still gets a place on the log axis
+NO_ESTIMATE = "No effort estimate: no unit of migration in a language with a gearing factor was found"
+TIMES = "\N{MULTIPLICATION SIGN}"
 
 View = dict[str, Any]
 Row = dict[str, Any]
@@ -290,7 +326,7 @@ def build_view(scan: Mapping[str, Any], *, top_n: int = TOP_N) -> View:
         "dead": _dead_code(components, top_n),
         "crud": _crud(components, edges, by_id, top_n),
         "findings": _findings(scan.get("findings") or [], top_n),
-        "estimates": _estimates(scan.get("estimates")),
+        "effort_risk": _effort_risk(components, (scan.get("summary") or {}).get("estimate"), scan.get("plan")),
         "diagnostics": _diagnostics(scan.get("diagnostics") or [], top_n),
         "limits": {"top_n": top_n, "top_components": TOP_COMPONENTS, "crud_columns": MAX_CRUD_COLUMNS},
     }
@@ -745,24 +781,388 @@ def _findings(findings: Iterable[Mapping[str, Any]], top_n: int) -> View:
     return _capped(rows, top_n)
 
 
-def _estimates(estimates: object) -> View | None:
-    """Flatten whatever estimates a later stage adds into key/value rows, or None when absent."""
-    if estimates is None:
+def _float(value: object) -> float | None:
+    """A JSON number as float; anything else (None, bool, text) as None."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
-    rows: list[Row] = []
+    return float(value)
 
-    def walk(prefix: str, value: object) -> None:
-        if isinstance(value, Mapping):
-            for key in sorted(value, key=str):
-                walk(f"{prefix}.{key}" if prefix else str(key), value[key])
-        elif isinstance(value, list):
-            for index, item in enumerate(value):
-                walk(f"{prefix}[{index}]", item)
-        else:
-            rows.append({"key": prefix or "value", "value": _num(value) if value is not None else MISSING})
 
-    walk("", estimates)
-    return {"rows": rows}
+def _money(amount: float | None, currency: str, decimals: int = 0) -> str:
+    """``£1,234`` for GBP, EUR and USD; otherwise the ISO code first: ``CHF 1,234``."""
+    if amount is None:
+        return MISSING
+    text = f"{amount:,.{decimals}f}"
+    symbol = CURRENCY_SYMBOLS.get(currency)
+    return f"{symbol}{text}" if symbol else f"{currency} {text}".strip()
+
+
+def _day_rate(amount: float | None, currency: str) -> str:
+    """A day rate in whole units, or with two decimals when it has a fractional part."""
+    if amount is None:
+        return MISSING
+    amount = round(amount, 2)
+    return _money(amount, currency, 0 if amount.is_integer() else 2)
+
+
+def _days(value: float | None) -> str:
+    return MISSING if value is None else f"{value:,.1f}"
+
+
+def _effort_risk(components: Sequence[Mapping[str, Any]], estimate: object, plan: object) -> View:
+    """Section 9: portfolio headline, largest and riskiest components, and the risk x effort quadrant."""
+    effort_rows = sorted(
+        (row for row in (_effort_row(c) for c in components) if row is not None),
+        key=lambda row: (-row["p50"], row["id"]),
+    )
+    risk_rows = sorted(
+        (row for row in (_risk_row(c) for c in components) if row is not None),
+        key=lambda row: (-row["score"], row["id"]),
+    )
+    quadrant = _quadrant(effort_rows, risk_rows)
+    waves = plan.get("waves") if isinstance(plan, Mapping) else None
+    return {
+        "estimate": _portfolio_view(estimate, len(effort_rows)) if isinstance(estimate, Mapping) else None,
+        "no_estimate": NO_ESTIMATE,
+        "effort": _capped(effort_rows, TOP_ESTIMATED),
+        "risk": _capped(risk_rows, TOP_ESTIMATED),
+        "quadrant": quadrant,
+        "quadrant_summary": _quadrant_summary(quadrant),
+        "risk_weights": _risk_weights(components),
+        "working_days": WORKING_DAYS_PER_YEAR,
+        # Waves are rendered by a later section; here we only say whether the scan holds any.
+        "waves": len(waves) if isinstance(waves, list) else None,
+        "risk_split": f"{RISK_SPLIT:g}",
+    }
+
+
+def _portfolio_view(estimate: Mapping[str, Any], estimated_components: int) -> View:
+    """Headline figures as display strings, each with the formula that produced it."""
+    p10, p50, p90 = (_float(estimate.get(key)) for key in ("p10", "p50", "p90"))
+    cost: Mapping[str, Any] = estimate.get("cost") or {}
+    currency = str(cost.get("currency") or "")
+    rate = _float(cost.get("day_rate"))
+    cost_p10, cost_p50, cost_p90 = (_float(cost.get(key)) for key in ("p10", "p50", "p90"))
+    schedule: Mapping[str, Any] = estimate.get("schedule") or {}
+    cocomo: Mapping[str, Any] = estimate.get("cocomo_cross_check") or {}
+    cocomo_days = _float(cocomo.get("person_days"))
+    coefficients = [
+        {key: str(row.get(key) or "") for key in ("name", "value", "source")}
+        for row in estimate.get("coefficients") or []
+        if isinstance(row, Mapping)
+    ]
+    components = int(estimate.get("components") or estimated_components)
+    code_lines = int(estimate.get("code_lines") or 0)
+
+    monte_carlo = next((row["value"] for row in coefficients if row["name"] == "monte_carlo_samples / seed"), "")
+    samples, _, seed = monte_carlo.partition(" / ")
+    how_sampled = f", {samples} samples with seed {seed}" if samples and seed else ""
+    effort_formula = (
+        f"Monte Carlo sum of the ranges of {components:,} units of migration ({code_lines:,} code lines){how_sampled}; "
+        f"the productivity error is shared by all units, their other errors are independent"
+    )
+
+    def years(days: float | None) -> str:
+        return MISSING if days is None else f"{days / WORKING_DAYS_PER_YEAR:,.2f}"
+
+    rate_text = _day_rate(rate, currency)
+    sensitivity = None
+    if cost_p50 is not None and rate is not None:
+        # Cost is person-days x day rate, so the P50 cost moves in proportion to the rate.
+        sensitivity = [
+            {"rate": _day_rate(rate * multiple, currency), "p50": _money(cost_p50 * multiple, currency),
+             "multiple": f"{multiple:g}"}
+            for multiple in DAY_RATE_MULTIPLES
+        ]  # fmt: skip
+
+    comparison = ""
+    if cocomo_days is not None and p50:
+        difference = (cocomo_days - p50) / p50
+        side = "above" if difference >= 0 else "below"
+        inside = p10 is not None and p90 is not None and p10 <= cocomo_days <= p90
+        comparison = (
+            f"{abs(difference):.0%} {side} our P50; {'inside' if inside else 'outside'} our P10 to P90 range"
+        )
+
+    return {
+        "components": components,
+        "code_lines": code_lines,
+        "effort": {"p10": _days(p10), "p50": _days(p50), "p90": _days(p90), "formula": effort_formula},
+        "years": {
+            "p10": years(p10), "p50": years(p50), "p90": years(p90),
+            "formula": f"person-years = person-days / {WORKING_DAYS_PER_YEAR} working days a year "
+                       f"(a planning convention, not a measurement)",
+        },
+        "cost": {
+            "p10": _money(cost_p10, currency), "p50": _money(cost_p50, currency), "p90": _money(cost_p90, currency),
+            "currency": currency, "day_rate": rate_text,
+            "formula": f"cost = person-days x {rate_text} day rate, at each of P10, P50 and P90 "
+                       f"(multiplied before the days are rounded to one decimal)",
+        },
+        "schedule": {
+            "months": _days(_float(schedule.get("months"))),
+            "team": _days(_float(schedule.get("team"))),
+            "person_months": _days(_float(schedule.get("person_months"))),
+            "formula": str(schedule.get("formula") or ""),
+        },
+        "cocomo": {
+            "days": _days(cocomo_days),
+            "comparison": comparison,
+            "formula": str(cocomo.get("formula") or ""),
+        },
+        "sensitivity": sensitivity,
+        "assumptions": [str(text) for text in estimate.get("assumptions") or []],
+        "coefficients": coefficients,
+    }
+
+
+def _metrics(component: Mapping[str, Any]) -> Mapping[str, Any]:
+    return component.get("metrics") or {}
+
+
+def _effort_row(component: Mapping[str, Any]) -> Row | None:
+    """One unit of migration's effort range and its two strongest multipliers, or None when not estimated."""
+    effort = component.get("effort")
+    if not isinstance(effort, Mapping):
+        return None
+    p10, p50, p90 = (_float(effort.get(key)) for key in ("p10", "p50", "p90"))
+    if p10 is None or p50 is None or p90 is None:
+        return None
+    strongest = []
+    for driver in effort.get("drivers") or []:
+        name = str(driver.get("name") or "")
+        factor = _float(driver.get("factor"))
+        # Size is the base and the range drivers set the spread: only multipliers of the median rank here.
+        if factor is None or factor <= 0 or name.startswith(EFFORT_RANGE_DRIVERS):
+            continue
+        strength = abs(math.log(factor))
+        if strength > 0:
+            strongest.append((strength, name, factor))
+    strongest.sort(key=lambda item: (-item[0], item[1]))
+    drivers: list[Row] = [
+        {"name": name, "factor": factor, "text": f"{name} {TIMES}{factor:.2f}"} for _, name, factor in strongest[:2]
+    ]
+    code_lines = _metrics(component).get("code_lines")
+    return {
+        "id": str(component["id"]),
+        "name": str(component.get("name") or component["id"]),
+        "kind": str(component["kind"]),
+        "language": str(component.get("language") or MISSING),
+        "code_lines": int(code_lines) if isinstance(code_lines, int) else None,
+        "p10": p10,
+        "p50": p50,
+        "p90": p90,
+        "p10_text": _days(p10),
+        "p50_text": _days(p50),
+        "p90_text": _days(p90),
+        "drivers": drivers,
+        "drivers_text": "; ".join(d["text"] for d in drivers) or "none (every multiplier is 1.00)",
+    }
+
+
+def _risk_row(component: Mapping[str, Any]) -> Row | None:
+    """One component's risk score and its three largest contributions, or None when not scored."""
+    risk = component.get("risk")
+    if not isinstance(risk, Mapping):
+        return None
+    score = _float(risk.get("score"))
+    if score is None:
+        return None
+    contributions = [
+        (str(driver.get("name") or ""), _float(driver.get("contribution")) or 0.0)
+        for driver in risk.get("drivers") or []
+    ]
+    top = sorted((item for item in contributions if item[1] > 0), key=lambda item: (-item[1], item[0]))[:3]
+    drivers: list[Row] = [{"name": name, "points": points, "text": f"{name} +{points:.1f}"} for name, points in top]
+    return {
+        "id": str(component["id"]),
+        "name": str(component.get("name") or component["id"]),
+        "kind": str(component["kind"]),
+        "score": score,
+        "score_text": f"{score:.1f}",
+        "drivers": drivers,
+        "drivers_text": "; ".join(d["text"] for d in drivers) or "none",
+    }
+
+
+def _risk_weights(components: Sequence[Mapping[str, Any]]) -> list[Row]:
+    """Each risk driver's weight, as recorded on the components (the first component, by id, that has it)."""
+    weights: dict[str, float] = {}
+    for component in sorted(components, key=lambda c: str(c["id"])):
+        risk = component.get("risk")
+        if not isinstance(risk, Mapping):
+            continue
+        for driver in risk.get("drivers") or []:
+            weight = _float(driver.get("weight"))
+            if weight is not None:
+                weights.setdefault(str(driver.get("name") or ""), weight)
+    ranked = sorted(weights.items(), key=lambda item: (-item[1], item[0]))
+    return [{"name": name, "weight": f"{weight:g}"} for name, weight in ranked]
+
+
+def _log_ticks(low: float, high: float) -> list[float]:
+    """1-2-5 ticks between two log10 bounds (only powers of ten when the axis spans many decades)."""
+    multiples = (1, 2, 5) if high - low <= 4 else (1,)
+    ticks = []
+    for power in range(math.floor(low), math.ceil(high) + 1):
+        for multiple in multiples:
+            tick = multiple * 10.0**power
+            if low <= math.log10(tick) <= high:
+                ticks.append(tick)
+    return ticks
+
+
+def _tick_label(value: float) -> str:
+    return f"{value:,.0f}" if value >= 1 else f"{value:g}"
+
+
+def _overlaps(box: tuple[float, float, float, float], others: Iterable[tuple[float, float, float, float]]) -> bool:
+    x0, y0, x1, y1 = box
+    return any(x0 < ox1 and ox0 < x1 and y0 < oy1 and oy0 < y1 for ox0, oy0, ox1, oy1 in others)
+
+
+def _quadrant(effort_rows: Sequence[Row], risk_rows: Sequence[Row]) -> View | None:
+    """Geometry of the risk x effort scatter: log effort across, risk score up, split at the median and 50.
+
+    Every component with both an effort and a risk score is one point. The
+    riskiest ``QUADRANT_LABELLED`` get a name label placed next to the point
+    where it overlaps no other label or point (greedy, in risk order).
+    """
+    effort_by_id = {row["id"]: row for row in effort_rows}
+    ranked = [(effort_by_id[row["id"]], row) for row in risk_rows if row["id"] in effort_by_id]
+    if not ranked:
+        return None
+    plot_left, plot_right = float(QUAD_LEFT), float(QUAD_WIDTH - QUAD_RIGHT)
+    plot_top, plot_bottom = float(QUAD_TOP), float(QUAD_HEIGHT - QUAD_BOTTOM)
+    days = [max(QUAD_MIN_DAYS, effort["p50"]) for effort, _ in ranked]
+    split_days = statistics.median(days)
+    low, high = math.log10(min(days)) - 0.2, math.log10(max(days)) + 0.2
+    if high - low < 1.0:  # show at least one decade so a narrow spread is not blown up
+        middle = (low + high) / 2
+        low, high = middle - 0.5, middle + 0.5
+
+    def x_of(value: float) -> float:
+        share = (math.log10(max(QUAD_MIN_DAYS, value)) - low) / (high - low)
+        return round(plot_left + share * (plot_right - plot_left), 1)
+
+    def y_of(score: float) -> float:
+        return round(plot_top + (1 - min(100.0, max(0.0, score)) / 100) * (plot_bottom - plot_top), 1)
+
+    split_x, split_y = x_of(split_days), y_of(RISK_SPLIT)
+    regions = {
+        "quick": (plot_left, split_y, split_x, plot_bottom),
+        "plan": (plot_left, plot_top, split_x, split_y),
+        "major": (split_x, split_y, plot_right, plot_bottom),
+        "hard": (split_x, plot_top, plot_right, split_y),
+    }
+    corner_labels = {  # quadrant name in its outer corner: (x, y, anchor)
+        "plan": (plot_left + 6, plot_top + 14, "start"),
+        "hard": (plot_right - 6, plot_top + 14, "end"),
+        "quick": (plot_left + 6, plot_bottom - 7, "start"),
+        "major": (plot_right - 6, plot_bottom - 7, "end"),
+    }
+    labels = {key: label for key, label, _ in QUADRANTS.values()}
+    quadrants = []
+    obstacles: list[tuple[float, float, float, float]] = []
+    for key in QUADRANT_ORDER:
+        x0, y0, x1, y1 = regions[key]
+        lx, ly, anchor = corner_labels[key]
+        width = len(labels[key]) * CHART_CHAR_WIDTH
+        x_start = lx - width if anchor == "end" else lx
+        obstacles.append((x_start, ly - 11, x_start + width, ly + 2))
+        quadrants.append({
+            "key": key, "label": labels[key],
+            "x": round(x0, 1), "y": round(y0, 1), "width": round(x1 - x0, 1), "height": round(y1 - y0, 1),
+            "label_x": lx, "label_y": ly, "anchor": anchor,
+        })  # fmt: skip
+
+    points = []
+    for index, (effort, risk) in enumerate(ranked):
+        high_effort = max(QUAD_MIN_DAYS, effort["p50"]) > split_days
+        high_risk = risk["score"] >= RISK_SPLIT
+        key, label, _ = QUADRANTS[(high_effort, high_risk)]
+        labelled = index < QUADRANT_LABELLED
+        points.append({
+            "id": risk["id"], "name": risk["name"], "kind": risk["kind"], "rank": index + 1,
+            "x": x_of(effort["p50"]), "y": y_of(risk["score"]),
+            "r": QUAD_POINT_RADIUS if labelled else QUAD_DOT_RADIUS,
+            "labelled": labelled, "quadrant": key, "quadrant_label": label, "label": None,
+            "title": f"{risk['name']} ({risk['kind']}): effort P50 {effort['p50_text']} person-days "
+                     f"(P10 {effort['p10_text']} to P90 {effort['p90_text']}); "
+                     f"risk score {risk['score_text']}; {label}",
+        })  # fmt: skip
+    for point in points:
+        r = point["r"] + 1
+        obstacles.append((point["x"] - r, point["y"] - r, point["x"] + r, point["y"] + r))
+
+    for point in points:
+        if not point["labelled"]:
+            continue
+        width = len(point["name"]) * CHART_CHAR_WIDTH
+        own = (point["x"] - point["r"] - 1, point["y"] - point["r"] - 1,
+               point["x"] + point["r"] + 1, point["y"] + point["r"] + 1)  # fmt: skip
+        others = [box for box in obstacles if box != own]
+        chosen = None
+        for dy in (0, -14, 14, -28, 28, -42, 42):
+            for side in (1, -1):
+                text_x = point["x"] + side * (point["r"] + 4)
+                text_y = point["y"] + 4 + dy
+                box = (text_x if side > 0 else text_x - width, text_y - QUAD_LABEL_HEIGHT + 2,
+                       text_x + width if side > 0 else text_x, text_y + 2)  # fmt: skip
+                inside = box[0] >= plot_left and box[2] <= plot_right and box[1] >= plot_top and box[3] <= plot_bottom
+                if inside and not _overlaps(box, others):
+                    chosen = (text_x, text_y, "start" if side > 0 else "end", box, dy)
+                    break
+            if chosen:
+                break
+        if chosen is None:  # crowded: keep it beside the point even if it touches a neighbour
+            text_x = point["x"] + point["r"] + 4
+            text_y = point["y"] + 4
+            chosen = (text_x, text_y, "start", (text_x, text_y - 10, text_x + width, text_y + 2), 0)
+        text_x, text_y, anchor, box, dy = chosen
+        obstacles.append(box)
+        point["label"] = {
+            "x": round(text_x, 1), "y": round(text_y, 1), "anchor": anchor,
+            # A short leader line when the label had to move off the point's row.
+            "leader": {"x2": round(text_x, 1), "y2": round(text_y - 4, 1)} if dy else None,
+        }  # fmt: skip
+
+    ticks = [{"x": x_of(tick), "label": _tick_label(tick)} for tick in _log_ticks(low, high)]
+    return {
+        "width": QUAD_WIDTH,
+        "height": QUAD_HEIGHT,
+        "left": plot_left,
+        "right": plot_right,
+        "top": plot_top,
+        "bottom": plot_bottom,
+        "split_x": split_x,
+        "split_y": split_y,
+        "split_days": _days(split_days),
+        "x_ticks": ticks,
+        "y_ticks": [{"y": y_of(score), "label": f"{score:g}"} for score in (0, 25, 50, 75, 100)],
+        "quadrants": quadrants,
+        # Dots first, labelled points last, so labels are drawn on top.
+        "points": sorted(points, key=lambda p: (p["labelled"], p["id"])),
+        "count": len(points),
+    }
+
+
+def _quadrant_summary(quadrant: View | None) -> list[Row]:
+    """Per quadrant: how many components, and the riskiest few by name."""
+    if quadrant is None:
+        return []
+    by_risk = sorted(quadrant["points"], key=lambda p: p["rank"])
+    rows = []
+    for key in QUADRANT_ORDER:
+        label, meaning = next((lab, mean) for k, lab, mean in QUADRANTS.values() if k == key)
+        members = [p for p in by_risk if p["quadrant"] == key]
+        shown = [p["name"] for p in members[:5]]
+        more = len(members) - len(shown)
+        rows.append({
+            "key": key, "label": label, "meaning": meaning, "count": len(members),
+            "names": ", ".join(shown) + (f" and {more} more" if more > 0 else "") if shown else MISSING,
+        })  # fmt: skip
+    return rows
 
 
 def _diagnostics(diagnostics: Iterable[Mapping[str, Any]], top_n: int) -> View:

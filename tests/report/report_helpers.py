@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 
@@ -69,3 +70,10 @@ def md_cells(row: str) -> list[str]:
     cells.append(current)
     # A row "| a | b |" splits into ['', ' a ', ' b ', '']: drop the outer empties.
     return [cell.strip() for cell in cells[1:-1]]
+
+
+def md_table_after(markdown: str, heading: str) -> list[list[str]]:
+    """Cells of the first Markdown table after ``heading`` (header row first, separator dropped)."""
+    start = markdown.index(heading)
+    block = md_table_blocks(markdown[start:])[0]
+    return [md_cells(line) for line in block if not re.fullmatch(r"\|(\s*:?-+:?\s*\|)+", line)]

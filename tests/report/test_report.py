@@ -7,15 +7,14 @@ import hashlib
 import json
 import os
 import random
-import re
 from pathlib import Path
 from typing import Any
 
 import pytest
-from report_helpers import HtmlDoc, md_cells, md_table_blocks
+from report_helpers import HtmlDoc, md_cells, md_table_after, md_table_blocks
 
 from legacy_lens import report
-from legacy_lens.report import FORMATTERS, build_view, md_cell, write_reports
+from legacy_lens.report import FORMATTERS, NO_ESTIMATE, build_view, md_cell, write_reports
 
 MALICIOUS = "<script>alert(1)</script>|x"
 
@@ -29,7 +28,7 @@ MD_SECTIONS = [
     "## 6. Dead-code candidates",
     "## 7. CRUD matrix",
     "## 8. Findings",
-    "## 9. Effort, risk and migration waves",
+    "## 9. Effort and risk",
     "## 10. Diagnostics",
     "## Appendix: how this was computed",
 ]
@@ -41,13 +40,6 @@ HTML_SECTION_IDS = [
 
 def render(scan: dict[str, Any], fmt: str) -> str:
     return FORMATTERS[fmt].format(scan)
-
-
-def md_table_after(markdown: str, heading: str) -> list[list[str]]:
-    """Cells of the first Markdown table after ``heading`` (header row first, separator dropped)."""
-    start = markdown.index(heading)
-    block = md_table_blocks(markdown[start:])[0]
-    return [md_cells(line) for line in block if not re.fullmatch(r"\|(\s*:?-+:?\s*\|)+", line)]
 
 
 def add_malicious(scan: dict[str, Any]) -> None:
@@ -272,6 +264,10 @@ def test_minimal_scan_renders_every_section() -> None:
     assert "_No files were scanned._" in md
     assert "No program reads or writes a table, file or dataset" in html
     assert "No findings rules were run in this scan." in html
+    # No components and no estimate: section 9 says why, and nothing crashes.
+    assert f"_{NO_ESTIMATE}._" in md and f"{NO_ESTIMATE}." in html
+    assert "_No component has an effort estimate._" in md
+    assert "_Migration waves: not computed in this scan._" in md
 
 
 # --------------------------------------------------------------------------- markdown
@@ -317,7 +313,8 @@ def test_markdown_rows(sample_scan: dict[str, Any]) -> None:
     )
     # Dynamic references come before the other unresolved ones.
     assert md.index("dynamic:BNRPT01.WS-RPT-PGM") < md.index("program:BNAUDIT")
-    assert "Not computed in this scan." in md
+    assert "_Migration waves: not computed in this scan._" in md
+    assert "Not computed in this scan" not in md
     assert "_No findings rules were run in this scan._" in md
 
 
@@ -356,7 +353,8 @@ def test_html_sections_in_order(sample_scan: dict[str, Any]) -> None:
     ids = [attrs["id"] for tag, attrs in doc.tags if tag == "h2"]
     assert ids == HTML_SECTION_IDS
     assert doc.find("h1")
-    assert "Not computed in this scan." in html
+    assert "Migration waves: not computed in this scan." in html
+    assert NO_ESTIMATE not in html  # the fixture has an estimate
     assert "No findings rules were run in this scan." in html
 
 
@@ -413,11 +411,12 @@ def test_html_crud_cell_coloured(sample_scan: dict[str, Any]) -> None:
 def test_html_charts_are_inline_svg(sample_scan: dict[str, Any]) -> None:
     view = build_view(sample_scan)
     doc = HtmlDoc(render(sample_scan, "html"))
-    assert len(doc.find("svg")) == 2
+    assert len(doc.find("svg")) == 3  # two bar charts and the risk x effort quadrant
     segments = sum(len(bar["segments"]) for chart in ("lines_chart", "kinds_chart")
                    for bar in view["inventory"][chart]["bars"])  # fmt: skip
     legend = len(view["inventory"]["lines_chart"]["legend"]) + len(view["inventory"]["kinds_chart"]["legend"])
-    assert len(doc.find("rect")) == segments + legend
+    quadrant = 4 + 1  # four quadrant backgrounds and the plot frame
+    assert len(doc.find("rect")) == segments + legend + quadrant
 
 
 def test_html_filter_boxes_on_big_tables(sample_scan: dict[str, Any]) -> None:
@@ -448,24 +447,16 @@ def test_top_n_capping_message(sample_scan: dict[str, Any]) -> None:
 # --------------------------------------------------------------------------- findings and estimates
 
 
-def test_findings_and_estimates_when_present(sample_scan: dict[str, Any]) -> None:
+def test_findings_when_present(sample_scan: dict[str, Any]) -> None:
     sample_scan["findings"] = [
         {"rule": "ALTER-USED", "component": "program:BNRPT01", "severity": "warning",
          "message": "ALTER statement changes control flow at run time",
          "location": {"file": "cobol/BNRPT01.cbl", "line": 301}},
     ]  # fmt: skip
-    sample_scan["estimates"] = {"waves": [{"name": "wave 1", "programs": 3}], "effort_days": 120}
     md = render(sample_scan, "md")
     findings = md_table_after(md, "## 8. Findings")
     assert findings[1] == ["warning", "ALTER-USED", "program:BNRPT01", "cobol/BNRPT01.cbl:301",
                            "ALTER statement changes control flow at run time"]  # fmt: skip
-    estimates = md_table_after(md, "## 9. Effort")
-    assert estimates[1:] == [
-        ["effort\\_days", "120"],
-        ["waves\\[0\\].name", "wave 1"],
-        ["waves\\[0\\].programs", "3"],
-    ]
-    assert "Not computed in this scan" not in md
     assert "No findings rules were run" not in render(sample_scan, "html")
 
 
