@@ -24,83 +24,15 @@ from legacy_lens.model import (
 _WORD_CHARS = re.compile(r"[A-Za-z0-9_$#@]")
 _HOST_CHARS = re.compile(r"[A-Za-z0-9_$#@\-]")  # COBOL host variables carry hyphens
 
-# Words that can never be a table alias: they start or continue a clause.
-_CLAUSE_WORDS = frozenset(
-    [
-        "WHERE",
-        "GROUP",
-        "HAVING",
-        "ORDER",
-        "UNION",
-        "EXCEPT",
-        "INTERSECT",
-        "MINUS",
-        "FETCH",
-        "FOR",
-        "OPTIMIZE",
-        "WITH",
-        "SET",
-        "VALUES",
-        "SELECT",
-        "ON",
-        "USING",
-        "JOIN",
-        "INNER",
-        "LEFT",
-        "RIGHT",
-        "FULL",
-        "OUTER",
-        "CROSS",
-        "NATURAL",
-        "LATERAL",
-        "WHEN",
-        "THEN",
-        "INTO",
-        "QUERYNO",
-        "SKIP",
-        "LIMIT",
-        "OFFSET",
-        "START",
-        "CONNECT",
-        "AS",
-        "WHEN",
-        "FROM",
-        "AND",
-        "OR",
-        "NOT",
-        "IN",
-        "EXISTS",
-        "RETURNING",
-        "PARTITION",
-    ]
+# Keywords that start or continue a clause after a table list.
+_CLAUSE_START = frozenset(
+    {"WHERE", "GROUP", "HAVING", "ORDER", "UNION", "EXCEPT", "INTERSECT", "MINUS", "FETCH", "FOR", "OPTIMIZE",
+     "WITH", "SET", "VALUES", "SELECT"}
 )
+# Words that can never be a table alias.
+_CLAUSE_WORDS = _CLAUSE_START | {"ON", "USING", "JOIN", "INNER", "LEFT", "RIGHT"}
 # Words that end a FROM list at the current parenthesis depth.
-_FROM_END = frozenset(
-    [
-        "WHERE",
-        "GROUP",
-        "HAVING",
-        "ORDER",
-        "UNION",
-        "EXCEPT",
-        "INTERSECT",
-        "MINUS",
-        "FETCH",
-        "FOR",
-        "OPTIMIZE",
-        "WITH",
-        "SET",
-        "VALUES",
-        "SELECT",
-        "QUERYNO",
-        "SKIP",
-        "LIMIT",
-        "OFFSET",
-        "WHEN",
-        "START",
-        "CONNECT",
-    ]
-)
+_FROM_END = _CLAUSE_START | {"QUERYNO", "SKIP", "LIMIT", "OFFSET", "WHEN", "START", "CONNECT"}
 # Prefixes of a table reference that are not its name (DB2 data-change and table functions).
 _TABLE_PREFIX = frozenset({"FINAL", "NEW", "OLD", "TABLE", "LATERAL", "ONLY"})
 _DML_VERBS = frozenset(
