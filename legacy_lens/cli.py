@@ -343,7 +343,7 @@ def languages(
     for s in specs:
         table.add_row(s.display_name, " ".join(s.extensions),
                       f"tree-sitter ({s.grammar})" if s.grammar else "purpose-built line parser",
-                      "; ".join(p.pattern for p in s.sniff) or "-")
+                      s.sniff_description or "; ".join(p.pattern for p in s.sniff) or "-")
     Console(highlight=False).print(table)
 
 

@@ -24,6 +24,7 @@ class LanguageSpec:
     filenames: tuple[str, ...]
     sniff: tuple[re.Pattern[str], ...]  # any match on the head of a file claims it
     sniff_priority: int  # higher wins when several languages match
+    sniff_description: str  # the content rule in words, for `legacy-lens languages`
     extractor: str
     grammar: str  # tree-sitter grammar name, "" for line parsers
     grammar_package: str
@@ -52,6 +53,7 @@ def _spec_from_toml(folder: Path) -> LanguageSpec:
         filenames=tuple(detect.get("filenames", ())),
         sniff=tuple(re.compile(p, re.MULTILINE) for p in detect.get("content", ())),
         sniff_priority=int(detect.get("priority", 0)),
+        sniff_description=str(detect.get("description", "")),
         extractor=parse["extractor"],
         grammar=parse.get("grammar", ""),
         grammar_package=parse.get("grammar_package", ""),
