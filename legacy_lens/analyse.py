@@ -77,15 +77,15 @@ def analyse(scan: Mapping[str, Any], catalogue: rl.Catalogue, file_texts: Callab
 def _finalise(raw: Sequence[rl.RawFinding]) -> list[Finding]:
     """Deterministic order and fingerprints; repeats of the same match get an occurrence number."""
     ordered = sorted(raw, key=lambda f: (f.rule.code, f.component, f.file, f.line, f.key))
-    seen: dict[tuple[str, str, str, str], int] = defaultdict(int)
+    seen: dict[tuple[str, str, str], int] = defaultdict(int)
     out = []
     for f in ordered:
-        base = (f.rule.code, f.component, f.file, f.key)
+        base = (f.rule.code, f.component, f.key)
         occurrence = seen[base]
         seen[base] += 1
         out.append(Finding(
             rule=f.rule.code, component=f.component, severity=f.rule.severity, message=f.message,
             location=Location(f.file, f.line) if f.file else None, name=f.rule.name, category=f.rule.category,
-            effort=f.rule.effort, fingerprint=rl.fingerprint(f.rule.code, f.component, f.file, f"{f.key}#{occurrence}"),
+            effort=f.rule.effort, fingerprint=rl.fingerprint(f.rule.code, f.component, f"{f.key}#{occurrence}"),
         ))
     return out

@@ -307,6 +307,10 @@ def _fmt(value: float) -> str:
     return f"{value:g}" if value == int(value) else f"{value:.2f}"
 
 
-def fingerprint(rule: str, component: str, file: str, key: str) -> str:
-    """Stable when lines shift: rule, component, file and what matched, never the line number."""
-    return hashlib.sha256("\x1f".join((rule, component, file, key)).encode("utf-8")).hexdigest()[:24]
+def fingerprint(rule: str, component: str, key: str) -> str:
+    """Stable when lines shift and when files move: rule, component id and what matched.
+
+    Never the line number and never the path: a mainframe component keeps its id when its member moves
+    to another library, so a finding keeps its identity too.
+    """
+    return hashlib.sha256("\x1f".join((rule, component, key)).encode("utf-8")).hexdigest()[:24]

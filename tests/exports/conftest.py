@@ -6,9 +6,8 @@ import copy
 from typing import Any
 
 import pytest
-from scanning import EXAMPLE, scan_dict
-
 from export_names import AWKWARD_NAME, FORMULA_NAME, MARKUP_FILE, MARKUP_NAME
+from scanning import EXAMPLE, scan_dict
 
 
 @pytest.fixture(scope="session")

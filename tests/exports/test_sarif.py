@@ -12,7 +12,10 @@ import pytest
 from export_names import AWKWARD_NAME, MARKUP_FILE, MARKUP_NAME
 
 from legacy_lens.exports import EXPORT_FORMATTERS, SARIF_LEVELS, SarifFormatter, render_files, sarif_log
-from legacy_lens.rules import builtin_catalogue
+from legacy_lens.rules import builtin_catalogue, fingerprint
+
+# LL101 (ALTER) on BNB200: a metric rule keyed by the metric name, first occurrence.
+ALTER_FINGERPRINT = fingerprint("LL101", "program:BNB200", "alter_count#0")
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +79,7 @@ def test_every_finding_is_a_result_with_its_fingerprint_and_location(example: di
         assert physical["region"] == {"startLine": finding["line"]}
         assert run["tool"]["driver"]["rules"][result["ruleIndex"]]["id"] == finding["rule"]
     alter = next(r for r in run["results"] if r["ruleId"] == "LL101")
-    assert alter["partialFingerprints"] == {"legacyLens/v1": "b24ce0311e57b1bc35c7d77c"}
+    assert alter["partialFingerprints"] == {"legacyLens/v1": ALTER_FINGERPRINT}
     assert alter["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "cobol/BNB200.CBL"
     assert alter["level"] == "error"
     assert run["properties"]["findingsWithoutLocation"] == []
