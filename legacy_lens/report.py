@@ -17,6 +17,7 @@ import hashlib
 import json
 import math
 import os
+import re
 import secrets
 import statistics
 from collections import Counter, defaultdict
@@ -30,7 +31,9 @@ from typing import Any, Protocol
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from legacy_lens.exports import EXPORT_FORMATTERS, render_files
 from legacy_lens.resources import data_dir
+from legacy_lens.rules import builtin_catalogue
 
 __all__ = [
     "FORMATTERS",
@@ -114,8 +117,32 @@ QUAD_POINT_RADIUS = 5.0
 QUAD_DOT_RADIUS = 3.0
 QUAD_LABEL_HEIGHT = 12
 QUAD_MIN_DAYS = 0.01  # a component of 0 code lines still gets a place on the log axis
+# Findings (section 8): rule categories and severities, most pressing first.
+FINDING_CATEGORY_ORDER: tuple[str, ...] = ("mandatory", "optional", "potential")
+FINDING_SEVERITY_ORDER: tuple[str, ...] = ("critical", "high", "medium", "low", "info")
+CATEGORY_MEANINGS: Mapping[str, str] = MappingProxyType({
+    "mandatory": "must be dealt with for the migration to succeed",
+    "optional": "worth fixing; the migration can go ahead without it",
+    "potential": "may be a problem; someone has to look",
+})  # fmt: skip
+# Migration plan (sections 10 to 12): lists inside one wave or one row are cut to this many items.
+WAVE_ITEMS = 50
+CALLERS_SHOWN = 10
+# Geometry of the wave timeline, in CSS pixels.
+TIMELINE_WIDTH = 960
+TIMELINE_LABEL_WIDTH = 72
+TIMELINE_VALUE_WIDTH = 170
+TIMELINE_ROW_HEIGHT = 30
+TIMELINE_BAR_HEIGHT = 14
+TIMELINE_AXIS_HEIGHT = 44
+TIMELINE_CAP = 5  # half-height of the whisker's end caps
+NO_PLAN = (
+    "This scan holds no migration plan: it was made by a version of legacy-lens from before planning. "
+    "Scan again to get waves, shared-service candidates and the skills inventory"
+)
 NO_ESTIMATE = "No effort estimate: no unit of migration in a language with a gearing factor was found"
 TIMES = "\N{MULTIPLICATION SIGN}"
+EN_DASH = "\N{EN DASH}"
 
 View = dict[str, Any]
 Row = dict[str, Any]
@@ -175,7 +202,7 @@ class HtmlFormatter:
 
 
 FORMATTERS: Mapping[str, Formatter] = MappingProxyType(
-    {"json": JsonFormatter(), "md": MarkdownFormatter(), "html": HtmlFormatter()}
+    {"json": JsonFormatter(), "md": MarkdownFormatter(), "html": HtmlFormatter(), **EXPORT_FORMATTERS}
 )
 
 
@@ -189,7 +216,8 @@ def write_reports(scan: Mapping[str, Any], out_dir: Path, formats: Sequence[str]
     if unknown:
         raise ValueError(f"unknown report format(s) {unknown}; choose from {sorted(FORMATTERS)}")
     wanted = list(dict.fromkeys(formats))  # de-duplicate, keep the caller's order
-    rendered = [(FORMATTERS[name].extension, FORMATTERS[name].format(scan)) for name in wanted]
+    # Render everything before writing anything; a multi-file format (CSV) yields several files.
+    rendered = [item for name in wanted for item in render_files(FORMATTERS[name], scan).items()]
     out_dir.mkdir(parents=True, exist_ok=True)
     return [_write_atomic(out_dir / file_name, text) for file_name, text in rendered]
 
@@ -316,6 +344,8 @@ def build_view(scan: Mapping[str, Any], *, top_n: int = TOP_N) -> View:
     components: list[Mapping[str, Any]] = list(scan.get("components") or [])
     edges: list[Mapping[str, Any]] = list(scan.get("edges") or [])
     by_id = {str(c["id"]): c for c in components}
+    plan = scan.get("plan") if isinstance(scan.get("plan"), Mapping) else None
+    findings = _findings(scan.get("findings"), by_id, top_n)
     return {
         "meta": _meta(scan),
         "headline": _headline(files, components, edges),
@@ -323,12 +353,15 @@ def build_view(scan: Mapping[str, Any], *, top_n: int = TOP_N) -> View:
         "parse": _parse_quality(files, top_n),
         "top_components": _top_components(components),
         "unresolved": _unresolved(edges, top_n),
-        "dead": _dead_code(components, top_n),
+        "retire": _retire(components, by_id, plan, top_n),
         "crud": _crud(components, edges, by_id, top_n),
-        "findings": _findings(scan.get("findings") or [], top_n),
-        "effort_risk": _effort_risk(components, (scan.get("summary") or {}).get("estimate"), scan.get("plan")),
+        "findings": findings,
+        "effort_risk": _effort_risk(components, (scan.get("summary") or {}).get("estimate")),
+        "plan": _plan(plan, by_id, findings, top_n),
+        "no_plan": NO_PLAN,
         "diagnostics": _diagnostics(scan.get("diagnostics") or [], top_n),
-        "limits": {"top_n": top_n, "top_components": TOP_COMPONENTS, "crud_columns": MAX_CRUD_COLUMNS},
+        "limits": {"top_n": top_n, "top_components": TOP_COMPONENTS, "crud_columns": MAX_CRUD_COLUMNS,
+                   "wave_items": WAVE_ITEMS, "callers": CALLERS_SHOWN},
     }
 
 
@@ -652,39 +685,74 @@ def _unresolved(edges: Sequence[Mapping[str, Any]], top_n: int) -> View:
     }
 
 
-def _dead_code(components: Sequence[Mapping[str, Any]], top_n: int) -> View:
-    candidates = sorted(
-        (c for c in components if c.get("dead_candidate")),
-        key=lambda c: (_rank(KIND_ORDER)(str(c["kind"])), str(c["id"])),
-    )
-    candidate_rows = [
-        {
-            "id": str(c["id"]),
-            "name": str(c.get("name") or c["id"]),
-            "kind": str(c["kind"]),
-            "where": _component_where(c),
-            "code_lines": int((c.get("metrics") or {}).get("code_lines") or 0),
-        }
-        for c in candidates
-    ]
-    paragraph_rows = []
-    for c in sorted(components, key=lambda c: str(c["id"])):
-        names = [str(name) for name in (c.get("metrics") or {}).get("dead_paragraphs") or []]
-        if names:
-            paragraph_rows.append(
-                {
-                    "id": str(c["id"]),
-                    "name": str(c.get("name") or c["id"]),
-                    "where": _component_where(c),
-                    "count": len(names),
-                    "paragraphs": ", ".join(names),
-                }
-            )
+def _name_of(component_id: str, by_id: Mapping[str, Mapping[str, Any]]) -> str:
+    """A component's display name: its recorded name, else the id without its ``kind:`` prefix."""
+    component = by_id.get(component_id)
+    if component is not None and component.get("name"):
+        return str(component["name"])
+    return component_id.split(":", 1)[-1]
+
+
+def _retire(
+    components: Sequence[Mapping[str, Any]],
+    by_id: Mapping[str, Mapping[str, Any]],
+    plan: Mapping[str, Any] | None,
+    top_n: int,
+) -> View:
+    """Retire candidates: unreached programs and paragraphs, with the plan's evidence when the scan has a plan.
+
+    A scan made before planning has no ``plan.retire_candidates``; the candidates then come
+    from the components' own flags and carry no evidence text.
+    """
+    candidates = plan.get("retire_candidates") if plan is not None else None
+    from_plan = isinstance(candidates, list)
+    programs: list[Row] = []
+    paragraphs: list[Row] = []
+    if from_plan:
+        for item in candidates or []:
+            if not isinstance(item, Mapping):
+                continue
+            component_id = str(item.get("component") or MISSING)
+            component = by_id.get(component_id, {})
+            evidence = str(item.get("evidence") or "") or MISSING
+            if item.get("kind") == "paragraph":
+                paragraphs.append({
+                    "id": component_id, "name": _name_of(component_id, by_id),
+                    "paragraph": str(item.get("paragraph") or MISSING),
+                    "file": str(component.get("file") or MISSING), "evidence": evidence,
+                })  # fmt: skip
+            else:
+                lines = item.get("code_lines")
+                if not isinstance(lines, int) or isinstance(lines, bool):
+                    lines = int(_metrics(component).get("code_lines") or 0)
+                programs.append({
+                    "id": component_id, "name": _name_of(component_id, by_id),
+                    "kind": str(component.get("kind") or component_id.split(":", 1)[0]),
+                    "where": _component_where(component) if component else "not found in scanned code",
+                    "code_lines": lines, "evidence": evidence,
+                })  # fmt: skip
+    else:
+        for c in components:
+            component_id = str(c["id"])
+            if c.get("dead_candidate"):
+                programs.append({
+                    "id": component_id, "name": str(c.get("name") or component_id), "kind": str(c["kind"]),
+                    "where": _component_where(c), "code_lines": int(_metrics(c).get("code_lines") or 0),
+                    "evidence": MISSING,
+                })  # fmt: skip
+            for name in _metrics(c).get("dead_paragraphs") or []:
+                paragraphs.append({
+                    "id": component_id, "name": str(c.get("name") or component_id), "paragraph": str(name),
+                    "file": str(c.get("file") or MISSING), "evidence": MISSING,
+                })  # fmt: skip
+    programs.sort(key=lambda r: (_rank(KIND_ORDER)(r["kind"]), r["id"]))
+    paragraphs.sort(key=lambda r: (r["id"], r["paragraph"]))
     return {
-        "candidates": _capped(candidate_rows, top_n),
-        "candidate_lines": sum(row["code_lines"] for row in candidate_rows),
-        "paragraphs": _capped(paragraph_rows, top_n),
-        "paragraph_total": sum(row["count"] for row in paragraph_rows),
+        "from_plan": from_plan,
+        "candidates": _capped(programs, top_n),
+        "candidate_lines": sum(row["code_lines"] for row in programs),
+        "paragraphs": _capped(paragraphs, top_n),
+        "paragraph_programs": len({row["id"] for row in paragraphs}),
     }
 
 
@@ -763,22 +831,322 @@ def _crud(
     }
 
 
-def _findings(findings: Iterable[Mapping[str, Any]], top_n: int) -> View:
-    # The findings schema is still settling; read the fields model.Finding has, leniently.
-    rows = []
-    for finding in findings:
+def _rule_anchor(code: str, used: set[str]) -> str:
+    """An HTML id for a rule's box: ``rule-LL101``; other characters become ``-`` and clashes get a suffix."""
+    base = "rule-" + (re.sub(r"[^A-Za-z0-9_-]+", "-", code).strip("-") or "x")
+    anchor, n = base, 2
+    while anchor in used:
+        anchor, n = f"{base}-{n}", n + 1
+    used.add(anchor)
+    return anchor
+
+
+def _effort_points(value: object) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
+
+
+def _findings(findings: object, by_id: Mapping[str, Mapping[str, Any]], top_n: int) -> View:
+    """Section 8: counts by category x severity, one row per rule with its documentation, and the findings list.
+
+    ``findings`` is None when the scan predates rules; an empty list means the rules ran and matched nothing.
+    """
+    category_key = _rank(FINDING_CATEGORY_ORDER)
+    severity_key = _rank(FINDING_SEVERITY_ORDER)
+    rows: list[Row] = []
+    for finding in findings if isinstance(findings, list) else []:
+        if not isinstance(finding, Mapping):
+            continue
         location = finding.get("location") or {}
-        rows.append(
-            {
-                "severity": str(finding.get("severity") or "info"),
-                "rule": str(finding.get("rule") or finding.get("code") or MISSING),
-                "component": str(finding.get("component") or MISSING),
-                "where": _where(location.get("file"), location.get("line")) if location else MISSING,
-                "message": str(finding.get("message") or ""),
-            }
-        )
-    rows.sort(key=lambda r: (_rank(SEVERITY_ORDER)(r["severity"]), r["rule"], r["component"], r["where"]))
-    return _capped(rows, top_n)
+        file = finding.get("file") or location.get("file")
+        line = finding.get("line") if finding.get("line") is not None else location.get("line")
+        code = str(finding.get("rule") or finding.get("code") or MISSING)
+        component = str(finding.get("component") or MISSING)
+        rows.append({
+            "rule": code, "name": str(finding.get("name") or ""),
+            "category": str(finding.get("category") or "potential"),
+            "severity": str(finding.get("severity") or "info"),
+            "effort": _effort_points(finding.get("effort")),
+            "component": component, "component_name": _name_of(component, by_id),
+            "file": str(file or ""), "line": line if isinstance(line, int) else -1,
+            "where": _where(file, line), "message": str(finding.get("message") or ""),
+        })  # fmt: skip
+    rows.sort(key=lambda r: (category_key(r["category"]), severity_key(r["severity"]), r["rule"], r["component"],
+                             r["file"], r["line"], r["message"]))  # fmt: skip
+
+    categories = sorted(set(FINDING_CATEGORY_ORDER) | {r["category"] for r in rows}, key=category_key)
+    severities = sorted(set(FINDING_SEVERITY_ORDER) | {r["severity"] for r in rows}, key=severity_key)
+    counts = Counter((r["category"], r["severity"]) for r in rows)
+    points: Counter[tuple[str, str]] = Counter()
+    for r in rows:
+        points[(r["category"], r["severity"])] += r["effort"]
+
+    def cell(count: int, effort: int) -> Row:
+        return {"count": count, "points": effort, "text": f"{count:,} ({effort:,} pts)" if count else "0"}
+
+    summary_rows = [
+        {
+            "category": category,
+            "meaning": CATEGORY_MEANINGS.get(category, ""),
+            "cells": [cell(counts[(category, s)], points[(category, s)]) for s in severities],
+            "count": sum(counts[(category, s)] for s in severities),
+            "points": sum(points[(category, s)] for s in severities),
+        }
+        for category in categories
+    ]
+    totals = {
+        "cells": [cell(sum(counts[(c, s)] for c in categories), sum(points[(c, s)] for c in categories))
+                  for s in severities],
+        "count": len(rows),
+        "points": sum(r["effort"] for r in rows),
+    }  # fmt: skip
+
+    catalogue = builtin_catalogue().by_code()
+    grouped: dict[str, list[Row]] = defaultdict(list)
+    for r in rows:
+        grouped[r["rule"]].append(r)
+    rules: list[Row] = []
+    for code, members in grouped.items():
+        documented = catalogue.get(code)
+        # Category and severity are the rule's, so every finding of a rule agrees; the first one (sorted) is used.
+        first = members[0]
+        rules.append({
+            "code": code,
+            "name": first["name"] or (documented.name if documented else code),
+            "category": first["category"], "severity": first["severity"],
+            "count": len(members), "components": len({r["component"] for r in members}),
+            "points": sum(r["effort"] for r in members),
+            "why": documented.why if documented else None,
+            "remediation": documented.remediation if documented else None,
+        })  # fmt: skip
+    rules.sort(key=lambda r: (category_key(r["category"]), severity_key(r["severity"]), -r["points"], r["code"]))
+    used: set[str] = set()
+    for rule in rules:
+        rule["anchor"] = _rule_anchor(rule["code"], used)
+    return {
+        "ran": isinstance(findings, list),
+        "total": len(rows),
+        "points": totals["points"],
+        "severities": severities,
+        "summary": summary_rows,
+        "summary_total": totals,
+        "rules": rules,
+        "mandatory": sum(1 for r in rows if r["category"] == "mandatory"),
+        "list": _capped(rows, top_n),
+    }
+
+
+# --------------------------------------------------------------------------- migration plan
+
+
+def _int(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _nice_step(extent: float, most: int = 8) -> float:
+    """A 1-2-5 step that puts at most ``most`` ticks on an axis from 0 to ``extent``."""
+    if extent <= 0:
+        return 1.0
+    raw = extent / most
+    power = 10.0 ** math.floor(math.log10(raw))
+    return next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+
+
+def _timeline(waves: Sequence[Row]) -> View | None:
+    """Geometry of the wave timeline: waves run one after another along a cumulative P50 effort axis.
+
+    Each wave's bar starts where the previous wave's P50 ends and is as long as its own
+    P50; its whisker runs from start + P10 to start + P90.
+    """
+    if not waves:
+        return None
+    plot_left = float(TIMELINE_LABEL_WIDTH)
+    plot_right = float(TIMELINE_WIDTH - TIMELINE_VALUE_WIDTH)
+    starts, start = [], 0.0
+    for wave in waves:
+        starts.append(start)
+        start += wave["p50"]
+    extent = max(max(s + w["p90"], s + w["p50"]) for s, w in zip(starts, waves, strict=True))
+    extent = extent if extent > 0 else 1.0
+    scale = (plot_right - plot_left) / extent
+
+    def x_of(days: float) -> float:
+        return round(plot_left + days * scale, 2)
+
+    bars = []
+    for index, (begin, wave) in enumerate(zip(starts, waves, strict=True)):
+        y = index * TIMELINE_ROW_HEIGHT
+        mid = y + TIMELINE_ROW_HEIGHT / 2
+        whisker_x1, whisker_x2 = x_of(begin + wave["p10"]), x_of(begin + wave["p90"])
+        bar_x, bar_end = x_of(begin), x_of(begin + wave["p50"])
+        bars.append({
+            "wave": wave["wave"], "label": f"Wave {wave['wave']}",
+            "x": bar_x, "width": round(wave["p50"] * scale, 2),
+            "bar_y": round(mid - TIMELINE_BAR_HEIGHT / 2, 2), "mid": round(mid, 2), "text_y": round(mid + 4, 2),
+            "whisker_x1": whisker_x1, "whisker_x2": whisker_x2,
+            "cap_y1": round(mid - TIMELINE_CAP, 2), "cap_y2": round(mid + TIMELINE_CAP, 2),
+            "value_x": round(max(whisker_x2, bar_end) + 8, 2),
+            "value": f"{wave['p50_text']} days ({wave['p10_text']}{EN_DASH}{wave['p90_text']})",
+            "title": f"Wave {wave['wave']}: P50 {wave['p50_text']} person-days, P10 {wave['p10_text']} to "
+                     f"P90 {wave['p90_text']}; starts after {_days(begin)} person-days of earlier waves",
+        })  # fmt: skip
+    plot_height = len(waves) * TIMELINE_ROW_HEIGHT
+    step = _nice_step(extent)
+    ticks = []
+    tick = 0.0
+    while tick <= extent + 1e-9:
+        ticks.append({"x": x_of(tick), "label": _tick_label(tick) if tick else "0"})
+        tick += step
+    return {
+        "width": TIMELINE_WIDTH,
+        "height": plot_height + TIMELINE_AXIS_HEIGHT,
+        "left": plot_left,
+        "right": plot_right,
+        "plot_height": plot_height,
+        "label_x": plot_left - 10,
+        "bar_height": TIMELINE_BAR_HEIGHT,
+        "bars": bars,
+        "ticks": ticks,
+        "tick_y": plot_height + 16,
+        "axis_y": plot_height + TIMELINE_AXIS_HEIGHT - 6,
+        "total": _days(sum(w["p50"] for w in waves)),
+    }
+
+
+def _kind_of(component_id: str, by_id: Mapping[str, Mapping[str, Any]]) -> str:
+    component = by_id.get(component_id)
+    return str(component["kind"]) if component else component_id.split(":", 1)[0]
+
+
+def _group_by_kind(component_ids: Sequence[str], by_id: Mapping[str, Mapping[str, Any]]) -> list[Row]:
+    """``[{kind, count, names}]`` in the usual kind order, names sorted."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    for component_id in component_ids:
+        groups[_kind_of(component_id, by_id)].append(_name_of(component_id, by_id))
+    return [
+        {"kind": kind, "count": len(groups[kind]), "names": ", ".join(sorted(groups[kind]))}
+        for kind in sorted(groups, key=_rank(KIND_ORDER))
+    ]
+
+
+def _plan(
+    plan: Mapping[str, Any] | None,
+    by_id: Mapping[str, Mapping[str, Any]],
+    findings: View,
+    top_n: int,
+) -> View | None:
+    """Sections 10 to 12: waves (with the timeline), shared-service candidates and the skills inventory."""
+    if plan is None:
+        return None
+    settings: Mapping[str, Any] = plan.get("settings") or {}
+    budget = _float(settings.get("wave_budget_days"))
+    utility = _int(settings.get("utility_communities"))
+    service = _int(settings.get("service_communities"))
+    seed = _int(settings.get("seed"))
+
+    # Rule names and anchors for the blockers, from the findings section (catalogue names for the rest).
+    catalogue = builtin_catalogue().by_code()
+    rules = {rule["code"]: rule for rule in findings["rules"]}
+    mandatory_by_component: Counter[tuple[str, str]] = Counter(
+        (r["component"], r["rule"]) for r in findings["list"]["rows"] if r["category"] == "mandatory"
+    )
+
+    waves: list[Row] = []
+    raw_waves = [w for w in plan.get("waves") or [] if isinstance(w, Mapping)]
+    for position, wave in enumerate(sorted(raw_waves, key=lambda w: _int(w.get("wave")) or 0), start=1):
+        number = _int(wave.get("wave")) or position
+        effort: Mapping[str, Any] = wave.get("effort") or {}
+        p10, p50, p90 = (_float(effort.get(key)) or 0.0 for key in ("p10", "p50", "p90"))
+        members = sorted({str(c) for c in wave.get("components") or []},
+                         key=lambda c: (_rank(KIND_ORDER)(_kind_of(c, by_id)), c))  # fmt: skip
+        shown = members[:WAVE_ITEMS]
+        blockers: list[Row] = []
+        for code in sorted({str(b) for b in wave.get("blockers") or []}):
+            rule = rules.get(code)
+            documented = catalogue.get(code)
+            blockers.append({
+                "code": code,
+                "name": rule["name"] if rule else documented.name if documented else "",
+                "anchor": rule["anchor"] if rule else None,
+                "findings": sum(mandatory_by_component[(c, code)] for c in members),
+            })  # fmt: skip
+        bridges: list[Row] = []
+        for bridge in wave.get("bridges") or []:
+            if not isinstance(bridge, Mapping):
+                continue
+            source, target = str(bridge.get("from") or MISSING), str(bridge.get("to") or MISSING)
+            from_wave, to_wave = _int(bridge.get("from_wave")), _int(bridge.get("to_wave"))
+            bridges.append({
+                "from": source, "to": target, "from_name": _name_of(source, by_id), "to_name": _name_of(target, by_id),
+                "from_kind": _kind_of(source, by_id), "to_kind": _kind_of(target, by_id),
+                "from_wave": from_wave, "to_wave": to_wave, "direction": str(bridge.get("direction") or ""),
+                "outgoing": from_wave == number,
+            })  # fmt: skip
+        bridges.sort(key=lambda b: (not b["outgoing"], b["from"], b["to"]))
+        waves.append({
+            "wave": number, "anchor": f"wave-{position}",
+            "components": _group_by_kind(shown, by_id),
+            "component_total": len(members), "component_shown": len(shown),
+            "components_truncated": len(members) > len(shown),
+            "p10": p10, "p50": p50, "p90": p90, "p10_text": _days(p10), "p50_text": _days(p50), "p90_text": _days(p90),
+            "over_budget": budget is not None and p50 > budget,
+            "blockers": blockers,
+            "blockers_text": ", ".join(b["code"] for b in blockers) or "none",
+            "bridges": _capped(bridges, WAVE_ITEMS),
+            "bridges_out": sum(1 for b in bridges if b["outgoing"]),
+            "bridges_in": sum(1 for b in bridges if not b["outgoing"]),
+            "subsystems": ", ".join(str(s) for s in wave.get("subsystems") or []) or MISSING,
+            "explanation": str(wave.get("explanation") or ""),
+        })  # fmt: skip
+
+    shared: list[Row] = []
+    for item in plan.get("shared_services") or []:
+        if not isinstance(item, Mapping):
+            continue
+        component_id = str(item.get("component") or MISSING)
+        callers = sorted(str(c) for c in item.get("callers") or [])
+        names = [_name_of(c, by_id) for c in callers[:CALLERS_SHOWN]]
+        more = len(callers) - len(names)
+        shared.append({
+            "id": component_id, "name": _name_of(component_id, by_id), "layer": str(item.get("layer") or MISSING),
+            "subsystems": _int(item.get("subsystems_using")), "callers_total": len(callers),
+            "callers": ", ".join(names) + (f" and {more} more" if more > 0 else "") if names else MISSING,
+            "reason": str(item.get("reason") or ""),
+        })  # fmt: skip
+    shared.sort(key=lambda r: (-(r["subsystems"] or 0), r["id"]))
+
+    skills: list[Row] = []
+    for item in plan.get("skills") or []:
+        if not isinstance(item, Mapping):
+            continue
+        authors, bus = _int(item.get("authors")), _int(item.get("bus_factor"))
+        share = _float(item.get("effort_share"))
+        skills.append({
+            "technology": str(item.get("technology") or MISSING),
+            "components": _int(item.get("components")), "files": _int(item.get("files")),
+            "code_lines": _int(item.get("code_lines")), "effort_share": share,
+            "authors": authors,
+            "authors_text": "no git history" if authors is None else f"{authors:,}",
+            "bus_factor_text": MISSING if bus is None else f"{bus:,}",
+            "single_author": bus == 1,
+        })  # fmt: skip
+
+    # Technologies that take the most effort first (the plan lists them in a fixed order).
+    skills.sort(key=lambda r: (-(r["effort_share"] or 0.0), -(r["code_lines"] or 0), r["technology"]))
+    return {
+        "budget": _days(budget) if budget is None else f"{budget:g}",
+        "seed": MISSING if seed is None else str(seed),
+        "utility_communities": MISSING if utility is None else str(utility),
+        "service_communities": MISSING if service is None else str(service),
+        "waves": waves,
+        "timeline": _timeline(waves),
+        "total_p50": _days(sum(w["p50"] for w in waves)),
+        "total_components": sum(w["component_total"] for w in waves),
+        "over_budget": [w["wave"] for w in waves if w["over_budget"]],
+        "shared": _capped(shared, top_n),
+        "skills": skills,
+        "git_history": any(row["authors"] is not None for row in skills),
+        "unestimated": [row["technology"] for row in skills if not row["effort_share"]],
+    }
 
 
 def _float(value: object) -> float | None:
@@ -809,7 +1177,7 @@ def _days(value: float | None) -> str:
     return MISSING if value is None else f"{value:,.1f}"
 
 
-def _effort_risk(components: Sequence[Mapping[str, Any]], estimate: object, plan: object) -> View:
+def _effort_risk(components: Sequence[Mapping[str, Any]], estimate: object) -> View:
     """Section 9: portfolio headline, largest and riskiest components, and the risk x effort quadrant."""
     effort_rows = sorted(
         (row for row in (_effort_row(c) for c in components) if row is not None),
@@ -820,7 +1188,6 @@ def _effort_risk(components: Sequence[Mapping[str, Any]], estimate: object, plan
         key=lambda row: (-row["score"], row["id"]),
     )
     quadrant = _quadrant(effort_rows, risk_rows)
-    waves = plan.get("waves") if isinstance(plan, Mapping) else None
     return {
         "estimate": _portfolio_view(estimate, len(effort_rows)) if isinstance(estimate, Mapping) else None,
         "no_estimate": NO_ESTIMATE,
@@ -830,8 +1197,6 @@ def _effort_risk(components: Sequence[Mapping[str, Any]], estimate: object, plan
         "quadrant_summary": _quadrant_summary(quadrant),
         "risk_weights": _risk_weights(components),
         "working_days": WORKING_DAYS_PER_YEAR,
-        # Waves are rendered by a later section; here we only say whether the scan holds any.
-        "waves": len(waves) if isinstance(waves, list) else None,
         "risk_split": f"{RISK_SPLIT:g}",
     }
 

@@ -47,7 +47,7 @@ def line_after(markdown: str, line: str) -> str:
 
 
 def section9(markdown: str) -> str:
-    return markdown[markdown.index("## 9. Effort and risk") : markdown.index("## 10. Diagnostics")]
+    return markdown[markdown.index("## 9. Effort and risk") : markdown.index("## 10. Migration plan")]
 
 
 def quadrant_svg(html: str) -> str:
@@ -418,13 +418,3 @@ def test_appendix_lists_coefficients_weights_and_formulas(sample_scan: dict[str,
     html = render(sample_scan, "html")
     table = html[html.index('<table id="coefficients-table">') :]
     assert table[: table.index("</table>")].count("<tr>") == 1 + len(sample_scan["summary"]["estimate"]["coefficients"])
-
-
-def test_waves_note_says_whether_the_scan_holds_waves(sample_scan: dict[str, Any]) -> None:
-    assert "_Migration waves: not computed in this scan._" in render(sample_scan, "md")
-    sample_scan["plan"] = {"waves": [{"wave": 1}, {"wave": 2}]}
-    md = render(sample_scan, "md")
-    assert "not computed in this scan" not in md
-    assert ("_Migration waves: this scan holds 2 wave(s) in `scan.json` (under `plan.waves`); this report does "
-            "not show them yet._") in md  # fmt: skip
-    assert "this scan holds 2 wave(s) in <code>scan.json</code>" in render(sample_scan, "html")

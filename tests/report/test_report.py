@@ -14,7 +14,7 @@ import pytest
 from report_helpers import HtmlDoc, md_cells, md_table_after, md_table_blocks
 
 from legacy_lens import report
-from legacy_lens.report import FORMATTERS, NO_ESTIMATE, build_view, md_cell, write_reports
+from legacy_lens.report import FORMATTERS, NO_ESTIMATE, NO_PLAN, build_view, md_cell, write_reports
 
 MALICIOUS = "<script>alert(1)</script>|x"
 
@@ -25,16 +25,19 @@ MD_SECTIONS = [
     "## 3. Parse quality",
     "## 4. Most depended-on components",
     "## 5. Unresolved and dynamic references",
-    "## 6. Dead-code candidates",
+    "## 6. Retire candidates",
     "## 7. CRUD matrix",
     "## 8. Findings",
     "## 9. Effort and risk",
-    "## 10. Diagnostics",
+    "## 10. Migration plan",
+    "## 11. Shared-service candidates",
+    "## 12. Skills inventory",
+    "## 13. Diagnostics",
     "## Appendix: how this was computed",
 ]
 HTML_SECTION_IDS = [
     "h-summary", "h-inventory", "h-parse", "h-depended", "h-unresolved", "h-dead",
-    "h-crud", "h-findings", "h-estimates", "h-diagnostics", "h-appendix",
+    "h-crud", "h-findings", "h-estimates", "h-plan", "h-shared", "h-skills", "h-diagnostics", "h-appendix",
 ]  # fmt: skip
 
 
@@ -69,6 +72,25 @@ def add_malicious(scan: dict[str, Any]) -> None:
         {"source": bad_id, "target": "table:BNSCHEMA.CLAIM", "kind": "reads", "resolved": True,
          "via": "exec-sql", "detail": "", "locations": [{"file": bad_path, "line": 3}]},
     ]  # fmt: skip
+    # The same component through the findings and every list of the plan.
+    scan["findings"].append(
+        {"rule": "LL101", "name": "ALTER statement", "category": "mandatory", "severity": "high", "effort": 5,
+         "component": bad_id, "file": bad_path, "line": 2, "message": f"{MALICIOUS} uses ALTER\n| fake | row |",
+         "fingerprint": "0" * 24, "location": {"file": bad_path, "line": 2}}
+    )  # fmt: skip
+    plan = scan["plan"]
+    plan["retire_candidates"] += [
+        {"component": bad_id, "kind": "program", "code_lines": 3, "evidence": f"evidence {MALICIOUS}"},
+        {"component": bad_id, "kind": "paragraph", "paragraph": "P1|P2", "code_lines": None, "evidence": "e|f"},
+    ]  # fmt: skip
+    plan["waves"][0]["components"].append(bad_id)
+    plan["waves"][0]["blockers"].append("LL101")
+    plan["waves"][0]["bridges"].append(
+        {"from": bad_id, "to": "program:BNCALC01", "from_wave": 1, "to_wave": 2, "direction": "crosses"}
+    )
+    plan["waves"][0]["explanation"] += f" {MALICIOUS}"
+    plan["shared_services"][0]["callers"].append(bad_id)
+    plan["skills"][0]["technology"] = MALICIOUS
     scan["diagnostics"].append(
         {
             "path": bad_path,
@@ -226,15 +248,33 @@ def test_crud_split_and_capped_when_many_columns(sample_scan: dict[str, Any]) ->
     assert "Tables — showing 40 of 48 columns; full list in scan.json" in html
 
 
-def test_dead_code(sample_scan: dict[str, Any]) -> None:
-    dead = build_view(sample_scan)["dead"]
-    assert [row["id"] for row in dead["candidates"]["rows"]] == ["program:BNRPT01"]
-    assert dead["candidate_lines"] == 431
-    assert [(row["name"], row["paragraphs"]) for row in dead["paragraphs"]["rows"]] == [
+def test_retire_candidates_carry_the_plan_evidence(sample_scan: dict[str, Any]) -> None:
+    retire = build_view(sample_scan)["retire"]
+    assert retire["from_plan"] is True
+    assert [(row["id"], row["code_lines"]) for row in retire["candidates"]["rows"]] == [("program:BNRPT01", 431)]
+    assert retire["candidates"]["rows"][0]["evidence"] == (
+        "no CALL, LINK, XCTL, job step, transaction or menu entry in the scanned code reaches it"
+    )
+    assert retire["candidate_lines"] == 431
+    assert [(row["name"], row["paragraph"]) for row in retire["paragraphs"]["rows"]] == [
         ("BNB100", "9999-UNUSED"),
-        ("BNRPT01", "2100-OLD-TOTALS, 2200-OLD-FOOTER"),
+        ("BNRPT01", "2100-OLD-TOTALS"),
+        ("BNRPT01", "2200-OLD-FOOTER"),
     ]
-    assert dead["paragraph_total"] == 3
+    assert retire["paragraphs"]["total"] == 3 and retire["paragraph_programs"] == 2
+
+
+def test_retire_candidates_without_a_plan_come_from_the_components(sample_scan: dict[str, Any]) -> None:
+    del sample_scan["plan"]
+    retire = build_view(sample_scan)["retire"]
+    assert retire["from_plan"] is False
+    assert [(row["id"], row["evidence"]) for row in retire["candidates"]["rows"]] == [("program:BNRPT01", "—")]
+    assert [row["paragraph"] for row in retire["paragraphs"]["rows"]] == [
+        "9999-UNUSED", "2100-OLD-TOTALS", "2200-OLD-FOOTER",
+    ]  # fmt: skip
+    md = render(sample_scan, "md")
+    assert "_This scan was made before migration planning, so it records no evidence line for each candidate" in md
+    assert "These are **candidates**, not conclusions." in md
 
 
 def test_diagnostics_errors_first(sample_scan: dict[str, Any]) -> None:
@@ -263,11 +303,11 @@ def test_minimal_scan_renders_every_section() -> None:
         assert heading in md
     assert "_No files were scanned._" in md
     assert "No program reads or writes a table, file or dataset" in html
-    assert "No findings rules were run in this scan." in html
+    assert "No rules were run in this scan, so it holds no findings." in html
     # No components and no estimate: section 9 says why, and nothing crashes.
     assert f"_{NO_ESTIMATE}._" in md and f"{NO_ESTIMATE}." in html
     assert "_No component has an effort estimate._" in md
-    assert "_Migration waves: not computed in this scan._" in md
+    assert f"_{NO_PLAN}._" in md
 
 
 # --------------------------------------------------------------------------- markdown
@@ -313,9 +353,8 @@ def test_markdown_rows(sample_scan: dict[str, Any]) -> None:
     )
     # Dynamic references come before the other unresolved ones.
     assert md.index("dynamic:BNRPT01.WS-RPT-PGM") < md.index("program:BNAUDIT")
-    assert "_Migration waves: not computed in this scan._" in md
-    assert "Not computed in this scan" not in md
-    assert "_No findings rules were run in this scan._" in md
+    assert "Section 10 groups these units of migration into waves." in md
+    assert NO_PLAN not in md  # the fixture has a plan
 
 
 def test_markdown_tables_are_rectangular(sample_scan: dict[str, Any]) -> None:
@@ -334,9 +373,18 @@ def test_markdown_escapes_malicious_names(sample_scan: dict[str, Any]) -> None:
     assert "<script>" not in md
     escaped = "\\<script\\>alert(1)\\</script\\>\\|x"
     dead = md_table_after(md, "### Programs with no known entry point")
-    assert [escaped, "program", "cobol/evil \\| injected \\| row \\|.cbl:1", "3"] in dead
-    paragraphs = md_table_after(md, "### Paragraphs never performed")
-    assert [escaped, "cobol/evil \\| injected \\| row \\|.cbl:1", "2", "P1\\|P2, \\`P3\\`"] in paragraphs
+    assert [escaped, "program", "cobol/evil \\| injected \\| row \\|.cbl:1", "3", f"evidence {escaped}"] in dead
+    paragraphs = md_table_after(md, "### Paragraphs nothing reaches")
+    assert [escaped, "P1\\|P2", "cobol/evil \\| injected \\| row \\|.cbl", "e\\|f"] in paragraphs
+    findings = md_table_after(md, "### All findings, mandatory first")
+    assert ["mandatory", "high", "LL101", f"program:{escaped}", "cobol/evil \\| injected \\| row \\|.cbl:2",
+            f"{escaped} uses ALTER \\| fake \\| row \\|"] in findings  # fmt: skip
+    wave = md[md.index("### Wave 1") : md.index("### Wave 2")]
+    assert f"  - program (3): {escaped}, BNONL02, BNRPT01" in wave
+    assert f"  - program {escaped} (wave 1) uses program BNCALC01 (wave 2)" in wave
+    assert wave.rstrip().endswith(f"{escaped}")
+    assert f"| BNCALC01 | utility | 2 | {escaped}, BNB100, BNONL01 |" in md
+    assert f"| {escaped} | 7 | 7 | 2,647 | 97.0% | no git history | — |" in md
     diagnostics = md_table_after(md, "| Path | Line | Severity | Code | Message |")
     assert ["cobol/evil \\| injected \\| row \\|.cbl", "2", "warning", "X\\|Y",
             f"bad {escaped} second line"] in diagnostics  # fmt: skip
@@ -353,9 +401,8 @@ def test_html_sections_in_order(sample_scan: dict[str, Any]) -> None:
     ids = [attrs["id"] for tag, attrs in doc.tags if tag == "h2"]
     assert ids == HTML_SECTION_IDS
     assert doc.find("h1")
-    assert "Migration waves: not computed in this scan." in html
-    assert NO_ESTIMATE not in html  # the fixture has an estimate
-    assert "No findings rules were run in this scan." in html
+    assert NO_PLAN not in html and NO_ESTIMATE not in html  # the fixture has a plan and an estimate
+    assert "No rules were run in this scan" not in html
 
 
 def test_html_csp_allows_exactly_the_inline_script(sample_scan: dict[str, Any]) -> None:
@@ -411,12 +458,13 @@ def test_html_crud_cell_coloured(sample_scan: dict[str, Any]) -> None:
 def test_html_charts_are_inline_svg(sample_scan: dict[str, Any]) -> None:
     view = build_view(sample_scan)
     doc = HtmlDoc(render(sample_scan, "html"))
-    assert len(doc.find("svg")) == 3  # two bar charts and the risk x effort quadrant
+    assert len(doc.find("svg")) == 4  # two bar charts, the risk x effort quadrant and the wave timeline
     segments = sum(len(bar["segments"]) for chart in ("lines_chart", "kinds_chart")
                    for bar in view["inventory"][chart]["bars"])  # fmt: skip
     legend = len(view["inventory"]["lines_chart"]["legend"]) + len(view["inventory"]["kinds_chart"]["legend"])
     quadrant = 4 + 1  # four quadrant backgrounds and the plot frame
-    assert len(doc.find("rect")) == segments + legend + quadrant
+    waves = len(sample_scan["plan"]["waves"])  # one bar per wave
+    assert len(doc.find("rect")) == segments + legend + quadrant + waves
 
 
 def test_html_filter_boxes_on_big_tables(sample_scan: dict[str, Any]) -> None:
@@ -445,19 +493,6 @@ def test_top_n_capping_message(sample_scan: dict[str, Any]) -> None:
 
 
 # --------------------------------------------------------------------------- findings and estimates
-
-
-def test_findings_when_present(sample_scan: dict[str, Any]) -> None:
-    sample_scan["findings"] = [
-        {"rule": "ALTER-USED", "component": "program:BNRPT01", "severity": "warning",
-         "message": "ALTER statement changes control flow at run time",
-         "location": {"file": "cobol/BNRPT01.cbl", "line": 301}},
-    ]  # fmt: skip
-    md = render(sample_scan, "md")
-    findings = md_table_after(md, "## 8. Findings")
-    assert findings[1] == ["warning", "ALTER-USED", "program:BNRPT01", "cobol/BNRPT01.cbl:301",
-                           "ALTER statement changes control flow at run time"]  # fmt: skip
-    assert "No findings rules were run" not in render(sample_scan, "html")
 
 
 def test_unknown_edge_kind_rendered_generically(sample_scan: dict[str, Any]) -> None:
@@ -496,7 +531,8 @@ def test_rendering_is_deterministic(sample_scan: dict[str, Any], fmt: str) -> No
 
 def test_formatter_file_names() -> None:
     assert {name: f.extension for name, f in FORMATTERS.items()} == {
-        "json": "scan.json", "md": "report.md", "html": "report.html",
+        "json": "scan.json", "md": "report.md", "html": "report.html", "sarif": "scan.sarif",
+        "csv": "components.csv",  # and edges.csv, findings.csv: CSV writes three files
     }  # fmt: skip
 
 
