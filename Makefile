@@ -5,7 +5,9 @@ STAMP := $(VENV)/.installed
 EXAMPLE := examples/benefits
 OUT := out/demo
 
-.PHONY: demo test venv clean lint
+.PHONY: demo test venv clean lint fuzz
+
+FUZZ_MINUTES ?= 10
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +29,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# Long property-based fuzzing: every target in tests/hostile/test_properties.py for FUZZ_MINUTES each.
+fuzz: $(STAMP)
+	FUZZ_MINUTES=$(FUZZ_MINUTES) $(BIN)/python tests/hostile/fuzz.py --out out/fuzz
 
 lint: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[lint]'

@@ -1,21 +1,27 @@
 """Command-line interface.
 
 Exit codes: 0 ok; 1 a quality gate failed; 2 usage or configuration error;
-3 the scan could not run at all. Progress goes to stderr (only on a terminal);
+3 the scan could not run at all; 130 interrupted by SIGINT (Ctrl-C); 143
+interrupted by SIGTERM. An interrupted scan writes nothing. Progress goes to stderr (only on a terminal);
 data goes to files or stdout.
 """
 
 from __future__ import annotations
 
 import json
+import signal
 import sys
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -42,7 +48,8 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
-    err.print(f"[bold red]error:[/] {message}")
+    # Messages carry paths and setting names from the user's files: never read them as Rich markup.
+    err.print(f"[bold red]error:[/] {escape(message)}")
     raise typer.Exit(code=code)
 
 
@@ -75,7 +82,8 @@ def scan(
                                                 metavar="PATH")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Folder for scan.json and the reports.")] = Path(
         "legacy-lens-out"),
-    fmt: Annotated[str, typer.Option("--format", "-f", help="Comma-separated: json, md, html.")] = "json,md,html",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="Comma-separated: json, md, html, sarif, csv.")] = (
+        "json,md,html"),
     config: Annotated[Path | None, typer.Option("--config", help="Settings file (default: legacy-lens.toml "
                                                 "in the first scan root).")] = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes (default: all cores).")] = None,
@@ -83,15 +91,35 @@ def scan(
                                                       "repeatable.")] = None,
     copybook_path: Annotated[list[Path] | None, typer.Option(
         "--copybook-path", help="Folder searched first for COPY members; repeatable, in order.")] = None,
-    max_file_size: Annotated[int | None, typer.Option("--max-file-size", help="Skip files larger than this "
-                                                      "many bytes.")] = None,
+    max_file_size: Annotated[int | None, typer.Option("--max-file-size", metavar="BYTES", help=(
+        "Maximum size of a file to analyse; larger files are skipped with FILE-TOO-LARGE. "
+        "Default: 20971520 (20 MiB)."))] = None,
+    timeout: Annotated[float | None, typer.Option("--timeout", metavar="SECONDS", help=(
+        "Maximum time to spend reading and parsing one file; a file over it is abandoned with "
+        "PARSE-TIMEOUT and the scan goes on. 0 = no limit. Default: 30."))] = None,
+    max_files: Annotated[int | None, typer.Option("--max-files", metavar="N", help=(
+        "Maximum number of source files to analyse; files past it (in path order) are listed as skipped "
+        "with TOO-MANY-FILES. 0 = no limit. Default: 100000."))] = None,
     rules_path: Annotated[list[Path] | None, typer.Option("--rules-path", help="Folder of your own rule files "
                                                           "(YAML); repeatable.")] = None,
     measure_raw_parse: Annotated[bool, typer.Option("--measure-raw-parse", help="Also parse each file without "
                                                     "preprocessing, to report how much preprocessing helped.")] = False,
+    baseline: Annotated[str | None, typer.Option("--baseline", metavar="OLD", help=(
+        "A previous scan.json, or a label in --history, to diff against (writes diff.md and diff.json)."))] = None,
+    fail_on: Annotated[list[str] | None, typer.Option("--fail-on", metavar="GATE", help=(
+        "Quality gate, e.g. new-findings:mandatory>0, risk-increase>5, effort-p50-increase>0, "
+        "unresolved-increase>0, parse-quality<0.9; repeatable. Exit 1 when one fails."))] = None,
+    history: Annotated[Path | None, typer.Option("--history", metavar="DB", help=(
+        "Record this scan in a SQLite history database (created if missing)."))] = None,
+    label: Annotated[str | None, typer.Option("--label", help="Name this scan in the history (a commit SHA, a "
+                                              "date).")] = None,
 ) -> None:
     """Scan legacy code and write scan.json, report.md and report.html."""
     formats = _formats(fmt)
+    gates = _check_gates(fail_on or [])
+    if label is not None and history is None:
+        fail("--label names a scan in the history: add --history DB")
+    baseline_scan = _load_baseline(baseline, history) if baseline else None
     for p in paths:
         if not p.exists():
             fail(f"path not found: {p} (give a folder or file to scan)")
@@ -109,22 +137,102 @@ def scan(
     try:
         settings = resolve_settings(roots, config, {
             "jobs": jobs, "excludes": exclude or None, "copybook_paths": copybook_paths or None,
-            "max_file_bytes": max_file_size, "formats": formats, "measure_raw_parse": measure_raw_parse or None,
+            "max_file_bytes": max_file_size, "timeout": timeout, "max_files": max_files,
+            "formats": formats, "measure_raw_parse": measure_raw_parse or None,
             "rules_paths": [str(p) for p in rules_path] if rules_path else None,
         })
     except ConfigError as exc:
         fail(str(exc))
     started = time.monotonic()
-    try:
-        result = _run_with_progress(roots, settings)
-    except NothingToScan as exc:
-        fail(f"{exc}. Check the path, or use `legacy-lens languages` to see what is recognised.", EXIT_NOTHING)
-    scan_dict = to_dict(result)
-    try:
-        written = write_reports(scan_dict, output, settings.formats)
-    except OSError as exc:
-        fail(f"could not write reports to {output}: {exc.strerror or exc}", EXIT_NOTHING)
+    stage = _Stage(output)
+    with _interruptible(stage):
+        try:
+            result = _run_with_progress(roots, settings, stage)
+        except NothingToScan as exc:
+            fail(f"{exc}. Check the path, or use `legacy-lens languages` to see what is recognised.", EXIT_NOTHING)
+        stage.name = "building the scan result"
+        scan_dict = to_dict(result)
+        stage.name = "rendering the reports"
+        try:
+            # Signals are held while the reports are written, so the set in OUT is either the old one
+            # or the new one, never a mix; each file is also written to a temporary name and renamed.
+            with _signals_held(stage):
+                written = write_reports(scan_dict, output, settings.formats)
+        except OSError as exc:
+            fail(f"could not write reports to {output}: {exc.strerror or exc}", EXIT_NOTHING)
+        stage.name = "printing the summary (reports written)"
     _print_summary(scan_dict, written, time.monotonic() - started)
+    _after_scan(scan_dict, output, baseline_scan, gates, history, label)
+
+
+def _check_gates(expressions: list[str]) -> list[str]:
+    from legacy_lens.diff import GateError, parse_gate
+
+    for expression in expressions:
+        try:
+            parse_gate(expression)
+        except GateError as exc:
+            fail(str(exc))
+    return expressions
+
+
+def _load_baseline(baseline: str, history: Path | None) -> dict[str, Any]:
+    """A baseline scan from a file, or from the history by label."""
+    if Path(baseline).is_file():
+        return load_scan(Path(baseline))
+    if history is None:
+        fail(f"baseline {baseline} is not a file; to use a history label, add --history DB")
+    from legacy_lens import history as history_mod
+
+    try:
+        return history_mod.load_scan(history, baseline)
+    except history_mod.HistoryError as exc:
+        fail(str(exc))
+
+
+def _after_scan(scan_dict: dict[str, Any], output: Path, baseline: dict[str, Any] | None, gates: list[str],
+                history: Path | None, label: str | None) -> None:
+    """Record the scan, diff it against the baseline and apply the quality gates (exit 1 on failure)."""
+    import hashlib
+    from datetime import UTC, datetime
+
+    from legacy_lens import diff as diff_mod
+    from legacy_lens import diff_report
+    from legacy_lens import history as history_mod
+
+    if history is not None:
+        settings_hash = hashlib.sha256(json.dumps(scan_dict["summary"].get("estimate", {}) or {}, sort_keys=True)
+                                       .encode()).hexdigest()[:16]
+        try:
+            scan_id = history_mod.record(history, scan_dict, label, settings_hash,
+                                         datetime.now(UTC).isoformat(timespec="seconds"))
+        except history_mod.HistoryError as exc:
+            fail(str(exc))
+        err.print(f"recorded in {history} as #{scan_id}" + (f" ({label})" if label else ""))
+    d = None
+    if baseline is not None:
+        try:
+            d = diff_mod.diff(baseline, scan_dict)
+        except diff_mod.DiffError as exc:
+            fail(str(exc))
+    try:
+        results = diff_mod.evaluate(gates, d, scan_dict)
+    except diff_mod.GateError as exc:
+        fail(str(exc))
+    if d is not None:
+        for name, fmt in (("diff.md", "md"), ("diff.json", "json")):
+            (output / name).write_text(diff_report.render(d, fmt, results), encoding="utf-8")
+            typer.echo(str(output / name))
+    if results:
+        table = Table(title="Quality gates", show_header=True, header_style="bold")
+        for col in ("Gate", "Measured", "Result", "Culprits"):
+            table.add_column(col)
+        for r in results:
+            table.add_row(r.expression, f"{r.measured:g}", "[red]FAILED[/]" if r.failed else "[green]passed[/]",
+                          "\n".join(r.culprits[:5]))
+        err.print(table)
+        if any(r.failed for r in results):
+            raise typer.Exit(code=EXIT_GATE)
 
 
 def _relative_to_roots(path: Path, roots: list[Path]) -> str:
@@ -142,14 +250,89 @@ def _relative_to_roots(path: Path, roots: list[Path]) -> str:
     fail(f"--copybook-path {path} must be inside a scanned folder (add it to the paths to scan)")
 
 
-def _run_with_progress(roots: list[Path], settings: Any) -> Any:
+class _Stage:
+    """What the scan is doing, for the message when it is interrupted."""
+
+    def __init__(self, output: Path) -> None:
+        self.output = output
+        self.name = "finding files"
+        self.done = 0
+        self.total = 0
+        self.written = False
+
+    def progress(self, done: int, total: int) -> None:
+        self.name = "reading and parsing files"
+        self.done, self.total = done, total
+
+    def describe(self) -> str:
+        counts = f" ({self.done:,} of {self.total:,} files done)" if self.total else ""
+        return f"while {self.name}{counts}"
+
+
+class Interrupted(BaseException):
+    """SIGINT or SIGTERM arrived; carries the signal number (a BaseException, like KeyboardInterrupt, so that
+    no ``except Exception`` in the pipeline swallows it)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+EXIT_SIGINT, EXIT_SIGTERM = 128 + signal.SIGINT, 128 + signal.SIGTERM  # 130, 143
+
+
+@contextmanager
+def _interruptible(stage: _Stage) -> Iterator[None]:
+    """Turn SIGINT and SIGTERM into a clean stop: workers killed, outputs untouched, exit 130 or 143."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: object) -> None:
+        raise Interrupted(signum)
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    except (Interrupted, KeyboardInterrupt) as exc:
+        signum = exc.signum if isinstance(exc, Interrupted) else signal.SIGINT
+        name = signal.Signals(signum).name
+        if stage.written:
+            outcome = f"the new reports in {stage.output} had been written completely"
+        else:
+            outcome = f"nothing was written, and any previous reports in {stage.output} are unchanged"
+        err.print(f"[bold red]interrupted[/] by {name} {stage.describe()}; {outcome}", markup=True)
+        raise typer.Exit(code=EXIT_SIGINT if signum == signal.SIGINT else EXIT_SIGTERM) from None
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+@contextmanager
+def _signals_held(stage: _Stage) -> Iterator[None]:
+    """Hold SIGINT and SIGTERM until the block ends (they are delivered then)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
+        yield
+        stage.written = True
+        return
+    held = {signal.SIGINT, signal.SIGTERM}
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+        stage.written = True
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def _run_with_progress(roots: list[Path], settings: Any, stage: _Stage) -> Any:
     if not err.is_terminal:
-        return run_scan(roots, settings)
+        return run_scan(roots, settings, stage.progress)
     with Progress(TextColumn("[bold]Scanning[/]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err, transient=True) as progress:
         task = progress.add_task("scan", total=None)
 
         def update(done: int, total: int) -> None:
+            stage.progress(done, total)
             progress.update(task, completed=done, total=total)
 
         return run_scan(roots, settings, update)
@@ -183,7 +366,8 @@ def report(
                                               metavar="SCAN.json")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Folder for the reports.")] = Path(
         "legacy-lens-out"),
-    fmt: Annotated[str, typer.Option("--format", "-f", help="Comma-separated: md, html, json.")] = "md,html",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="Comma-separated: md, html, json, sarif, csv.")] = (
+        "md,html"),
 ) -> None:
     """Re-render reports from a scan.json without rescanning."""
     formats = _formats(fmt)
@@ -209,6 +393,34 @@ def load_scan(path: Path) -> dict[str, Any]:
     if not str(data["schema_version"]).startswith("1."):
         fail(f"{path} has schema version {data['schema_version']}; this legacy-lens reads 1.x")
     return data
+
+
+@app.command("export-graph")
+def export_graph_command(
+    scan_json: Annotated[Path, typer.Argument(help="A scan.json written by `legacy-lens scan`.",
+                                              metavar="SCAN.json")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="graphml, gexf, dot or mermaid.")] = "graphml",
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")] = None,
+) -> None:
+    """Export the dependency graph for Gephi, yEd, Graphviz or Mermaid."""
+    from legacy_lens.graph_export import GRAPH_FORMATS, export_graph
+
+    chosen = fmt.strip().lower()
+    if chosen not in GRAPH_FORMATS:
+        fail(f"unknown graph format {fmt!r}; choose from {', '.join(GRAPH_FORMATS)}")
+    scan_dict = load_scan(scan_json)
+    try:
+        text = export_graph(scan_dict, chosen)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        fail(f"{scan_json} cannot be exported: it does not hold the components and edges of a scan ({exc!r})")
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8", newline="\n")
+    except OSError as exc:
+        fail(f"could not write {output}: {exc.strerror or exc}", EXIT_NOTHING)
+    typer.echo(str(output))
 
 
 @app.command()
@@ -317,6 +529,77 @@ def rules(
         table.add_column(col)
     for r in chosen:
         table.add_row(r.code, r.name, ", ".join(r.languages), r.category, r.severity, str(r.effort))
+    Console(highlight=False).print(table)
+
+
+@app.command("diff")
+def diff_command(
+    old: Annotated[str, typer.Argument(help="Baseline: a scan.json, or a label in --history.", metavar="OLD")],
+    new: Annotated[str, typer.Argument(help="Current: a scan.json, or a label in --history.", metavar="NEW")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text, md, json or html.")] = "text",
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file instead of "
+                                                "stdout.")] = None,
+    history: Annotated[Path | None, typer.Option("--history", metavar="DB", help="History database for "
+                                                 "labels.")] = None,
+) -> None:
+    """Remediation progress between two scans: what was retired, what risk went down, what debt came in."""
+    from legacy_lens import diff as diff_mod
+    from legacy_lens import diff_report
+
+    if fmt not in diff_report.DIFF_FORMATS:
+        fail(f"unknown format {fmt}; choose from {', '.join(diff_report.DIFF_FORMATS)}")
+    try:
+        d = diff_mod.diff(_load_baseline(old, history), _load_baseline(new, history))
+    except diff_mod.DiffError as exc:
+        fail(str(exc))
+    text = diff_report.render(d, "md" if fmt == "text" else fmt)
+    if output is not None:
+        output.write_text(text, encoding="utf-8")
+        typer.echo(str(output))
+    else:
+        typer.echo(text, nl=False)
+
+
+@app.command()
+def trend(
+    history: Annotated[Path, typer.Option("--history", metavar="DB", help="History database.")] = Path(
+        ".legacy-lens/history.db"),
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, md or json.")] = "table",
+) -> None:
+    """Lines, effort, risk, findings and retired components over the recorded scans."""
+    from legacy_lens import history as history_mod
+
+    try:
+        rows = history_mod.scans(history)
+    except history_mod.HistoryError as exc:
+        fail(str(exc))
+    data = [{"id": r.id, "label": r.label, "recorded_at": r.recorded_at, "files": r.files,
+             "code_lines": r.code_lines, "components": r.components, "effort_p10": r.effort_p10,
+             "effort_p50": r.effort_p50, "effort_p90": r.effort_p90, "mean_risk": r.mean_risk,
+             "findings": dict(r.findings), "unresolved": r.unresolved} for r in rows]
+    for before, after in zip(data, data[1:], strict=False):
+        after["components_retired"] = max(0, before["components"] - after["components"])
+    if fmt == "json":
+        typer.echo(json.dumps(data, indent=2, sort_keys=True))
+        return
+    headers = ("Scan", "Label", "Recorded", "Code lines", "Components", "Effort P50 (P10-P90)", "Mean risk",
+               "Mandatory", "Optional", "Potential")
+    cells = [(f"#{r['id']}", r["label"] or "", r["recorded_at"], f"{r['code_lines']:,}", f"{r['components']:,}",
+              "-" if r["effort_p50"] is None else f"{r['effort_p50']:.1f} ({r['effort_p10']:.1f}-{r['effort_p90']:.1f})",
+              "-" if r["mean_risk"] is None else f"{r['mean_risk']:.1f}", str(r["findings"]["mandatory"]),
+              str(r["findings"]["optional"]), str(r["findings"]["potential"])) for r in data]
+    if fmt == "md":
+        typer.echo("| " + " | ".join(headers) + " |\n|" + "---|" * len(headers))
+        for row in cells:
+            typer.echo("| " + " | ".join(c.replace("|", "\\|") for c in row) + " |")
+        return
+    if fmt != "table":
+        fail(f"unknown format {fmt}; choose table, md or json")
+    table = Table(title=f"legacy-lens history: {history}", show_header=True, header_style="bold")
+    for h in headers:
+        table.add_column(h)
+    for row in cells:
+        table.add_row(*row)
     Console(highlight=False).print(table)
 
 

@@ -10,8 +10,10 @@ cannot use are recorded with a reason, never dropped silently.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -80,7 +82,10 @@ class _Ignore:
 def _gitignore(directory: Path, base: str) -> _Ignore | None:
     path = directory / ".gitignore"
     try:
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        if not stat.S_ISREG(path.lstat().st_mode):
+            return None  # a FIFO or device named .gitignore would block or never end
+        with open(path, "rb") as handle:
+            lines = handle.read(1024 * 1024).decode("utf-8", "replace").splitlines()
     except OSError:
         return None
     return _Ignore(base, pathspec.GitIgnoreSpec.from_lines(lines))
@@ -158,16 +163,10 @@ def discover(roots: list[Path], settings: Settings) -> Discovery:
                     continue
                 full = os.path.join(dirpath, d)
                 if os.path.islink(full):
-                    if not settings.follow_symlinks:
-                        diagnostics.append(Diagnostic(_joined(prefix, rel), INFO, "SYMLINK-NOT-FOLLOWED",
-                                                      "symbolic link to a directory was not followed"))
+                    verdict = _symlink(full, root, settings, seen_real)
+                    if verdict is not None:
+                        diagnostics.append(Diagnostic(_joined(prefix, rel), verdict[0], verdict[1], verdict[2]))
                         continue
-                    real = os.path.realpath(full)
-                    if real in seen_real:
-                        diagnostics.append(Diagnostic(_joined(prefix, rel), WARNING, "SYMLINK-LOOP",
-                                                      "directory already visited through another link"))
-                        continue
-                    seen_real.add(real)
                 kept.append(d)
             dirnames[:] = kept
             for name in sorted(filenames):
@@ -175,14 +174,49 @@ def discover(roots: list[Path], settings: Settings) -> Discovery:
                 if name == ".gitignore" or excludes.match_file(rel) or any(i.matches(rel, False) for i in ignores):
                     continue
                 full = Path(dirpath) / name
-                if full.is_symlink() and not settings.follow_symlinks:
-                    diagnostics.append(Diagnostic(_joined(prefix, rel), INFO, "SYMLINK-NOT-FOLLOWED",
-                                                  "symbolic link was not followed"))
-                    continue
+                if full.is_symlink():
+                    verdict = _symlink(str(full), root, settings, None)
+                    if verdict is not None:
+                        diagnostics.append(Diagnostic(_joined(prefix, rel), verdict[0], verdict[1], verdict[2]))
+                        continue
                 _consider(full, _joined(prefix, rel), specs, settings, candidates, unused, diagnostics)
     candidates.sort(key=lambda c: c.path)
     unused.sort(key=lambda u: u.path)
     return Discovery(tuple(candidates), tuple(unused), tuple(diagnostics))
+
+
+def _symlink(full: str, root: Path, settings: Settings, seen_real: set[str] | None) -> tuple[str, str, str] | None:
+    """Why the symbolic link ``full`` is not followed (severity, code, message), or None to follow it.
+
+    A link that loops, dangles or leads outside the scan root is never followed; one inside the root
+    only with ``follow_symlinks``. ``seen_real`` (directories) catches a second way into one folder.
+    """
+    try:
+        target = os.readlink(full)
+    except OSError as exc:
+        return WARNING, "UNREADABLE-FILE", f"symbolic link could not be read: {exc.strerror}"
+    try:
+        real = os.path.realpath(full, strict=True)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return WARNING, "SYMLINK-LOOP", f"symbolic link to {target!r} loops back on itself; not followed"
+        return INFO, "SYMLINK-BROKEN", f"symbolic link to {target!r} points to nothing; not followed"
+    root_real = os.path.realpath(root)
+    link_dir = os.path.realpath(os.path.dirname(full))
+    if os.path.isdir(real) and (link_dir == real or link_dir.startswith(real.rstrip(os.sep) + os.sep)):
+        return WARNING, "SYMLINK-LOOP", f"symbolic link to {target!r} leads back to a folder that contains it; " \
+                                        "not followed"
+    if real != root_real and not real.startswith(root_real.rstrip(os.sep) + os.sep):
+        return WARNING, "SYMLINK-OUTSIDE-ROOT", f"symbolic link to {target!r} leads outside the scan root; " \
+                                                "not followed"
+    if not settings.follow_symlinks:
+        kind = "a directory" if os.path.isdir(real) else "a file"
+        return INFO, "SYMLINK-NOT-FOLLOWED", f"symbolic link to {kind} was not followed (follow_symlinks is off)"
+    if seen_real is not None:
+        if real in seen_real:
+            return WARNING, "SYMLINK-LOOP", "directory already visited through another link; not followed"
+        seen_real.add(real)
+    return None
 
 
 def _joined(prefix: str, rel: str) -> str:
@@ -212,10 +246,22 @@ def _walk(root: Path, settings: Settings, diagnostics: list[Diagnostic], prefix:
 def _consider(full: Path, rel: str, specs: tuple[LanguageSpec, ...], settings: Settings,
               candidates: list[Candidate], unused: list[Unused], diagnostics: list[Diagnostic]) -> None:
     try:
-        size = full.stat().st_size
+        info = full.stat()
+    except FileNotFoundError:
+        unused.append(Unused(rel, 0, "unreadable"))
+        diagnostics.append(Diagnostic(rel, WARNING, "FILE-VANISHED", "file was deleted or moved while the scan "
+                                      "was listing its folder; not analysed"))
+        return
     except OSError as exc:
         unused.append(Unused(rel, 0, "unreadable"))
         diagnostics.append(Diagnostic(rel, WARNING, "UNREADABLE-FILE", f"file could not be read: {exc.strerror}"))
+        return
+    size = info.st_size
+    if not stat.S_ISREG(info.st_mode):
+        # A FIFO would block the reader forever, a device never end: never opened.
+        unused.append(Unused(rel, 0, "unreadable"))
+        diagnostics.append(Diagnostic(rel, WARNING, "SPECIAL-FILE", "not a regular file (a pipe, socket or "
+                                      "device); not read"))
         return
     suffix = full.suffix.lower()
     found = _by_name(full.name, specs)

@@ -7,6 +7,7 @@ came through git. We decide from the bytes alone, never from the locale.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 # Bytes that occur in EBCDIC (CP037) text: space, letters, digits, common punctuation, NL/LF/CR.
@@ -30,7 +31,7 @@ class BinaryFile(ValueError):
 class Decoded:
     text: str
     encoding: str
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[tuple[str, str], ...] = ()  # (diagnostic code, message)
 
 
 def looks_ebcdic(data: bytes) -> bool:
@@ -76,9 +77,36 @@ def _records(text: str, record_length: int = 80) -> str:
     return "\n".join(text[i : i + record_length] for i in range(0, len(text), record_length))
 
 
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def _damaged_utf8(data: bytes) -> Decoded | None:
+    """``data`` as UTF-8 with its few bad sequences replaced, or None when it is not mostly UTF-8.
+
+    Text whose multi-byte sequences are mostly valid UTF-8 is UTF-8 with damage
+    (a mixed-encoding file), not CP1252: decoding it as CP1252 would garble every
+    accented letter.
+    """
+    valid = len(_UTF8_MULTIBYTE.findall(data))
+    if not valid:
+        return None
+    text = data.decode("utf-8", "surrogateescape")
+    bad = _SURROGATES.findall(text)
+    if len(bad) > valid:
+        return None
+    first = _SURROGATES.search(text)
+    where = first.start() if first else 0
+    message = (f"{len(bad)} invalid UTF-8 byte(s) replaced by U+FFFD (first at character {where}); "
+               "the rest of the file is UTF-8")
+    return Decoded(_SURROGATES.sub("\ufffd", text), "utf-8", (("INVALID-UTF8", message),))
+
+
+_SURROGATES = re.compile("[\udc80-\udcff]")
+
+
 def decode(data: bytes) -> Decoded:
     """Decode ``data``; raises BinaryFile when it is not text."""
-    warnings: list[str] = []
+    warnings: list[tuple[str, str]] = []
     if data.startswith(b"\xef\xbb\xbf"):
         return Decoded(data[3:].decode("utf-8", "replace"), "utf-8-sig")
     utf16 = _utf16(data)
@@ -87,7 +115,8 @@ def decode(data: bytes) -> Decoded:
     if is_binary(data):
         raise BinaryFile("binary content (NUL or control bytes)")
     if data.count(0):
-        warnings.append(f"{data.count(0)} NUL byte(s) replaced by spaces")
+        first = data.index(0)
+        warnings.append(("NUL-BYTES", f"{data.count(0)} NUL byte(s) replaced by spaces (first at byte {first})"))
         data = data.replace(b"\x00", b" ")
     if looks_ebcdic(data):
         text = data.decode("cp037", "replace").replace("\x85", "\n")
@@ -96,6 +125,9 @@ def decode(data: bytes) -> Decoded:
         return Decoded(data.decode("utf-8"), "utf-8", tuple(warnings))
     except UnicodeDecodeError:
         pass
+    damaged = _damaged_utf8(data)
+    if damaged is not None:
+        return Decoded(damaged.text, damaged.encoding, tuple(warnings) + damaged.warnings)
     try:
         return Decoded(data.decode("cp1252"), "cp1252", tuple(warnings))
     except UnicodeDecodeError:

@@ -1,19 +1,29 @@
 """The scan pipeline: discover -> parse/extract -> link -> graph -> result.
 
-Workers in a process pool read, decode and extract one batch of files each and
-return compact facts, never trees. Every failure is contained to its file and
-becomes a diagnostic.
+Worker processes read, decode and extract one file at a time and return
+compact facts, never trees. Every failure is contained to its file and becomes
+a diagnostic: a file over the time budget (``timeout``) is abandoned by killing
+its worker, which is replaced; a worker that dies costs only its file.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import importlib
+import multiprocessing
 import os
+import signal
+import stat
+import threading
+import time
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
+from typing import Any
 
 from legacy_lens import estimate as estimate_mod
 from legacy_lens import graph as graph_mod
@@ -25,6 +35,7 @@ from legacy_lens.languages import language_by_name
 from legacy_lens.link import link
 from legacy_lens.model import (
     ERROR,
+    INFO,
     WARNING,
     Diagnostic,
     Extraction,
@@ -43,15 +54,25 @@ class NothingToScan(Exception):
     """No file in the roots could be analysed (exit code 3)."""
 
 
+class ParseTimeout(BaseException):
+    """A file went over the per-file time budget (a BaseException so that no ``except Exception`` in an
+    extractor swallows it)."""
+
+
 def process_file(candidate: Candidate, settings: Settings) -> FileFacts:
-    """Read, decode and extract one file. Never raises."""
+    """Read, decode and extract one file. Never raises (except ParseTimeout from the in-process budget)."""
     base = SourceFile(path=candidate.path, language=candidate.language, encoding="", size_bytes=candidate.size,
                       sha256="", detected_by=candidate.detected_by)
     try:
-        with open(candidate.abs_path, "rb") as handle:
-            data = handle.read(settings.max_file_bytes + 1)
+        data = _read_regular(candidate.abs_path, settings.max_file_bytes + 1)
+    except FileNotFoundError:
+        return _failed(base, "FILE-VANISHED", "file was deleted or moved after it was found; not analysed")
     except OSError as exc:
         return _failed(base, "UNREADABLE-FILE", f"file could not be read: {exc.strerror or exc}")
+    empty = [Diagnostic(candidate.path, INFO, "EMPTY-FILE", "the file is empty (0 bytes)")] if not data else []
+    if len(data) > settings.max_file_bytes:
+        return _failed(base, "FILE-TOO-LARGE", f"file grew past the limit of {settings.max_file_bytes} bytes "
+                       "(max_file_bytes) after it was found; not analysed", status="skipped")
     digest = hashlib.sha256(data).hexdigest()
     base = replace(base, sha256=digest, size_bytes=len(data))
     try:
@@ -62,7 +83,7 @@ def process_file(candidate: Candidate, settings: Settings) -> FileFacts:
     # A trailing Ctrl-Z (DOS end-of-file) hangs the COBOL grammar; it is never meaningful.
     text = text.rstrip("\x1a")
     base = replace(base, encoding=decoded.encoding)
-    diagnostics = [Diagnostic(candidate.path, WARNING, "DECODE-WARNING", w) for w in decoded.warnings]
+    diagnostics = empty + [Diagnostic(candidate.path, WARNING, code, message) for code, message in decoded.warnings]
     spec = language_by_name(candidate.language)
     try:
         module = importlib.import_module(f"legacy_lens.extractors.{spec.extractor}")
@@ -71,10 +92,22 @@ def process_file(candidate: Candidate, settings: Settings) -> FileFacts:
         return _failed(base, "EXTRACTOR-FAILED", f"{spec.name} extractor failed: {type(exc).__name__}: {exc}")
     parse = extraction.parse
     if settings.measure_raw_parse and spec.grammar:
-        parse = replace(parse, error_ratio_raw=_raw_error_ratio(spec.grammar, text))
+        # Ctrl-Z anywhere at the start of a line hangs the COBOL grammar for ever (found while testing the
+        # time budget); it is the one byte the raw measurement does not keep.
+        parse = replace(parse, error_ratio_raw=_raw_error_ratio(spec.grammar, text.replace("\x1a", " ")))
     if diagnostics:
         extraction = replace(extraction, diagnostics=tuple(diagnostics) + extraction.diagnostics)
     return FileFacts(replace(base, lines=extraction.lines, parse=parse), extraction)
+
+
+def _read_regular(path: str, limit: int) -> bytes:
+    """At most ``limit`` bytes of a regular file; a pipe or device put there since discovery is refused
+    (opened non-blocking, so a FIFO cannot hang the read)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    with open(fd, "rb", closefd=True) as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file (a pipe, socket or device)")
+        return handle.read(limit)
 
 
 def _raw_error_ratio(grammar: str, text: str) -> float:
@@ -93,38 +126,245 @@ def _failed(base: SourceFile, code: str, message: str, status: str = "failed") -
     return FileFacts(replace(base, parse=parse, lines=LineCounts()), Extraction(diagnostics=(diag,), parse=parse))
 
 
-def _process_batch(batch: list[Candidate], settings: Settings) -> list[FileFacts]:
-    return [process_file(c, settings) for c in batch]
+def _skipped(candidate: Candidate, code: str, message: str, status: str = "failed") -> FileFacts:
+    base = SourceFile(path=candidate.path, language=candidate.language, encoding="", size_bytes=candidate.size,
+                      sha256="", detected_by=candidate.detected_by)
+    return _failed(base, code, message, status=status)
 
 
-def _batches(candidates: list[Candidate], jobs: int) -> list[list[Candidate]]:
-    """Largest files first, dealt round-robin into batches of similar total size."""
-    ordered = sorted(candidates, key=lambda c: (-c.size, c.path))
-    count = max(1, min(len(ordered), jobs * 8))
-    batches: list[list[Candidate]] = [[] for _ in range(count)]
-    for i, c in enumerate(ordered):
-        batches[i % count].append(c)
-    return [b for b in batches if b]
+def _timed_out(candidate: Candidate, settings: Settings) -> FileFacts:
+    return _skipped(candidate, "PARSE-TIMEOUT", f"reading and parsing took longer than the budget of "
+                    f"{settings.timeout:g} s (timeout); the file was abandoned and the scan went on")
+
+
+def file_cap(candidates: list[Candidate], settings: Settings) -> tuple[list[Candidate], list[FileFacts]]:
+    """The first ``max_files`` candidates (in path order) and, for the rest, a skipped entry each."""
+    cap = settings.max_files
+    if not cap or len(candidates) <= cap:
+        return candidates, []
+    ordered = sorted(candidates, key=lambda c: c.path)
+    over = [_skipped(c, "TOO-MANY-FILES", f"{len(ordered)} source files found, over the limit of {cap} "
+                     "(max_files); files past the limit in path order are not analysed", status="skipped")
+            for c in ordered[cap:]]
+    return ordered[:cap], over
 
 
 def extract_all(candidates: list[Candidate], settings: Settings, progress: Progress | None = None) -> list[FileFacts]:
-    jobs = settings.jobs or os.cpu_count() or 1
-    results: list[FileFacts] = []
-    total = len(candidates)
-    if jobs == 1 or total < 8:
+    """Extract every candidate; the result is sorted by path and does not depend on ``jobs``.
+
+    ``jobs == 1`` runs in this process: the time budget is an interval timer (SIGALRM, main thread
+    only), which stops Python code but cannot stop a call that never returns from the C parser. Any
+    other value runs worker processes: a file over budget is abandoned by killing its worker, which
+    is replaced, so the budget holds even when the parser hangs.
+    """
+    if settings.jobs == 1 or not candidates:
+        results = []
         for c in candidates:
-            results.append(process_file(c, settings))
+            results.append(_in_process(c, settings))
             if progress:
-                progress(len(results), total)
+                progress(len(results), len(candidates))
     else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = [pool.submit(_process_batch, b, settings) for b in _batches(candidates, jobs)]
-            for future in futures:
-                results.extend(future.result())
-                if progress:
-                    progress(len(results), total)
+        jobs = settings.jobs or os.cpu_count() or 1
+        results = _WorkerPool(settings, min(jobs, len(candidates))).run(candidates, progress)
     results.sort(key=lambda f: f.file.path)
     return results
+
+
+def _in_process(candidate: Candidate, settings: Settings) -> FileFacts:
+    budget = settings.timeout
+    usable = (budget > 0 and hasattr(signal, "setitimer")
+              and threading.current_thread() is threading.main_thread())
+    if not usable:
+        return process_file(candidate, settings)
+
+    def expire(signum: int, frame: object) -> None:
+        raise ParseTimeout(candidate.path)
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, budget)
+        try:
+            return process_file(candidate, settings)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    except ParseTimeout:
+        return _timed_out(candidate, settings)
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _worker_main(tasks: Connection, results: Connection, settings: Settings) -> None:
+    """Worker process: extract the files it is sent, one at a time, until told to stop."""
+    # Ctrl-C reaches the whole process group; the parent decides what happens, and kills workers.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    while True:
+        try:
+            item = tasks.recv()
+        except (EOFError, OSError):
+            return
+        if item is None:
+            return
+        index, candidate = item
+        results.send((index, process_file(candidate, settings)))
+
+
+def _start_method() -> str:
+    # fork: fast, and workers inherit the loaded grammars; spawn where fork does not exist.
+    return "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+
+
+class _Worker:
+    def __init__(self, context: Any, settings: Settings) -> None:
+        task_read, self.tasks = context.Pipe(duplex=False)
+        self.results, result_write = context.Pipe(duplex=False)
+        self.process = context.Process(target=_worker_main, args=(task_read, result_write, settings),
+                                       name="legacy-lens-worker", daemon=True)
+        self.process.start()
+        task_read.close()
+        result_write.close()
+        self.index = -1  # the candidate being worked on, -1 when idle
+        self.deadline = 0.0
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(5)
+        self.tasks.close()
+        self.results.close()
+
+
+class _WorkerPool:
+    """Worker processes fed one file at a time, so that a file over budget can be abandoned alone."""
+
+    def __init__(self, settings: Settings, size: int) -> None:
+        self.settings = settings
+        self.size = max(1, size)
+        self.context = multiprocessing.get_context(_start_method())
+
+    def run(self, candidates: list[Candidate], progress: Progress | None) -> list[FileFacts]:
+        # Largest files first, so that one big file does not start last and hold up the end of the scan.
+        queue = deque(sorted(range(len(candidates)), key=lambda i: (-candidates[i].size, candidates[i].path)))
+        done: dict[int, FileFacts] = {}
+        workers: list[_Worker] = []
+        budget = self.settings.timeout
+        try:
+            workers = [_Worker(self.context, self.settings) for _ in range(self.size)]
+            for i, worker in enumerate(workers):
+                workers[i] = self._feed(worker, queue, candidates)
+            while len(done) < len(candidates):
+                busy = [w for w in workers if w.index >= 0]
+                if not busy:  # pragma: no cover - every worker idle with files left cannot happen
+                    raise RuntimeError("worker pool stalled")
+                now = time.monotonic()
+                wait_for = max(0.0, min(w.deadline for w in busy) - now) if budget > 0 else None
+                ready = set(wait([w.results for w in busy] + [w.process.sentinel for w in busy], wait_for))
+                now = time.monotonic()
+                for worker in busy:
+                    slot = workers.index(worker)
+                    index = worker.index
+                    outcome: FileFacts | None = None
+                    if worker.results in ready:
+                        try:
+                            received, outcome = worker.results.recv()
+                            assert received == index
+                        except (EOFError, OSError):
+                            outcome = None
+                        if outcome is not None:
+                            worker.index = -1
+                            done[index] = outcome
+                            workers[slot] = self._feed(worker, queue, candidates)
+                            if progress:
+                                progress(len(done), len(candidates))
+                            continue
+                    if outcome is None and (worker.results in ready or worker.process.sentinel in ready):
+                        worker.kill()
+                        code = worker.process.exitcode
+                        done[index] = _skipped(candidates[index], "WORKER-CRASHED",
+                                               f"the worker process analysing this file died (exit code {code}); "
+                                               "the file was abandoned and the scan went on")
+                    elif budget > 0 and now >= worker.deadline:
+                        worker.kill()
+                        done[index] = _timed_out(candidates[index], self.settings)
+                    else:
+                        continue
+                    if progress:
+                        progress(len(done), len(candidates))
+                    workers[slot] = self._feed(_Worker(self.context, self.settings) if queue else worker,
+                                               queue, candidates)
+        finally:
+            for worker in workers:
+                if worker.index < 0 and worker.process.is_alive():
+                    with contextlib.suppress(OSError):
+                        worker.tasks.send(None)
+            for worker in workers:
+                if worker.index < 0:
+                    worker.process.join(2)
+                worker.kill()
+        return [done[i] for i in range(len(candidates))]
+
+    def _feed(self, worker: _Worker, queue: deque[int], candidates: list[Candidate]) -> _Worker:
+        """Give ``worker`` the next file, replacing it if it cannot take one."""
+        if not queue:
+            worker.index = -1
+            return worker
+        index = queue.popleft()
+        for _attempt in range(2):
+            try:
+                worker.tasks.send((index, candidates[index]))
+                break
+            except OSError:
+                worker.kill()
+                worker = _Worker(self.context, self.settings)
+        else:  # pragma: no cover - two fresh workers could not take a file
+            queue.appendleft(index)
+            raise RuntimeError("could not start a worker process")
+        worker.index = index
+        worker.deadline = time.monotonic() + self.settings.timeout
+        return worker
+
+
+def copy_cycles(facts: list[FileFacts]) -> list[FileFacts]:
+    """A ``COPY-CYCLE`` warning on each copybook that includes itself, directly or through others.
+
+    The link stage expands copybooks cycle-safely; this says where the cycle is, since a compiler
+    would reject it.
+    """
+    includes: dict[str, set[str]] = {}
+    where: dict[str, str] = {}
+    for ff in facts:
+        for d in ff.extraction.definitions:
+            if d.kind == "copybook":
+                where.setdefault(d.name, ff.file.path)
+        for r in ff.extraction.references:
+            if r.kind == "includes" and r.source.startswith("copybook:"):
+                includes.setdefault(r.source.split(":", 1)[1], set()).add(r.target)
+    cyclic: dict[str, list[str]] = {}
+    for start in sorted(includes):
+        # Depth-first search for a path back to ``start``.
+        stack: list[tuple[str, list[str]]] = [(t, [start, t]) for t in sorted(includes[start])]
+        seen: set[str] = set()
+        while stack:
+            node, path = stack.pop()
+            if node == start:
+                cyclic[start] = path
+                break
+            if node in seen:
+                continue
+            seen.add(node)
+            stack.extend((t, [*path, t]) for t in sorted(includes.get(node, ())))
+    if not cyclic:
+        return facts
+    out = []
+    for ff in facts:
+        found = [name for name in sorted(cyclic) if where.get(name) == ff.file.path]
+        if found:
+            extra = tuple(Diagnostic(ff.file.path, WARNING, "COPY-CYCLE",
+                                     f"copybook {name} includes itself: {' -> '.join(cyclic[name])}; a compiler "
+                                     "would reject this, and the expansion stops at the repeat") for name in found)
+            ff = replace(ff, extraction=replace(ff.extraction, diagnostics=ff.extraction.diagnostics + extra))
+        out.append(ff)
+    return out
 
 
 def expand_proc_calls(facts: list[FileFacts], candidates: list[Candidate]) -> list[FileFacts]:
@@ -158,8 +398,7 @@ def expand_proc_calls(facts: list[FileFacts], candidates: list[Candidate]) -> li
         for call in calls:
             proc_path = procs[call.target]
             try:
-                with open(by_path[proc_path].abs_path, "rb") as handle:
-                    text = decode(handle.read()).text
+                text = decode(_read_regular(by_path[proc_path].abs_path, by_path[proc_path].size + 1)).text
                 more_refs, more_dds = jcl.expand_call(text, proc_path, call.source, steps.get(call.line, "?"),
                                                       call.line, call.detail)
             except (OSError, BinaryFile, KeyError) as exc:
@@ -177,7 +416,9 @@ def expand_proc_calls(facts: list[FileFacts], candidates: list[Candidate]) -> li
 def scan(roots: list[Path], settings: Settings, progress: Progress | None = None) -> ScanResult:
     """Scan ``roots``; raises NothingToScan when no file could be analysed."""
     found: Discovery = discover(roots, settings)
-    facts = extract_all(list(found.candidates), settings, progress)
+    candidates, over_cap = file_cap(list(found.candidates), settings)
+    facts = sorted(extract_all(candidates, settings, progress) + over_cap, key=lambda f: f.file.path)
+    facts = copy_cycles(facts)
     facts = expand_proc_calls(facts, list(found.candidates))
     analysed = [f for f in facts if f.file.parse.status not in ("failed", "skipped")]
     if not analysed:
@@ -243,9 +484,26 @@ def _plan(result: ScanResult, facts: list[FileFacts], candidates: list[Candidate
         file_record_usage, settings.plan, history.authors if history else None)
     rule_diagnostics = tuple(Diagnostic(message.split(":", 1)[0], ERROR, "RULE-INVALID", message)
                              for message, _ in analysis.diagnostics)
+    if history is not None and history.shallow:
+        rule_diagnostics += (Diagnostic(".", INFO, "GIT-SHALLOW", "the repository is a shallow clone: change "
+                                        "frequency, authors and change coupling cover only the fetched commits"),)
+    plan = dict(analysis.plan)
+    plan["change_coupling"] = _coupling(history, result) if history is not None else None
     diagnostics = tuple(sorted(result.diagnostics + rule_diagnostics,
                                key=lambda d: (d.path, d.line or 0, d.code, d.message)))
-    return replace(result, findings=analysis.findings, plan=analysis.plan, diagnostics=diagnostics)
+    return replace(result, findings=analysis.findings, plan=plan, diagnostics=diagnostics)
+
+
+def _coupling(history: score_mod.History, result: ScanResult) -> list[dict[str, object]]:
+    """Change coupling between scanned files, with the components they define (code-maat defaults)."""
+    owners: dict[str, list[str]] = {}
+    for c in result.components:
+        if c.file and c.defined:
+            owners.setdefault(c.file, []).append(c.id)
+    scanned = {f.path for f in result.files}
+    return [{"a": a, "b": b, "shared_commits": n, "degree": degree, "components_a": sorted(owners.get(a, [])),
+             "components_b": sorted(owners.get(b, []))}
+            for a, b, n, degree in history.coupling if a in scanned and b in scanned][:200]
 
 
 def _history(roots: list[Path], settings: Settings) -> score_mod.History | None:
@@ -255,6 +513,8 @@ def _history(roots: list[Path], settings: Settings) -> score_mod.History | None:
     commits: dict[str, int] = {}
     shares: dict[str, float] = {}
     authors: dict[str, Mapping[str, int]] = {}
+    coupling: list[tuple[str, str, int, float]] = []
+    shallow = False
     found = False
     for root in roots:
         if not root.is_dir():
@@ -266,4 +526,6 @@ def _history(roots: list[Path], settings: Settings) -> score_mod.History | None:
             commits.update(history.commits)
             shares.update(history.top_author_share)
             authors.update(history.authors)
-    return score_mod.History(commits, shares, authors) if found else None
+            coupling.extend(history.coupling)
+            shallow = shallow or history.shallow
+    return score_mod.History(commits, shares, authors, tuple(coupling), shallow) if found else None

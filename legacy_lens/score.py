@@ -30,6 +30,8 @@ class History:
     commits: Mapping[str, int]
     top_author_share: Mapping[str, float]
     authors: Mapping[str, Mapping[str, int]] = field(default_factory=dict)  # file -> author -> changes
+    coupling: tuple[tuple[str, str, int, float], ...] = ()  # (file a, file b, shared commits, degree)
+    shallow: bool = False  # a shallow clone: the history is partial
 
 
 @dataclass(frozen=True, slots=True)

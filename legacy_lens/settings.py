@@ -17,6 +17,9 @@ from legacy_lens import risk as rk
 
 CONFIG_FILE = "legacy-lens.toml"
 DEFAULT_FORMATS = ("json", "md", "html")
+DEFAULT_MAX_FILE_BYTES = 20 * 1024 * 1024
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_MAX_FILES = 100_000
 
 
 class ConfigError(ValueError):
@@ -27,7 +30,9 @@ class ConfigError(ValueError):
 class Settings:
     excludes: tuple[str, ...] = ()
     copybook_paths: tuple[str, ...] = ()
-    max_file_bytes: int = 20 * 1024 * 1024
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    timeout: float = DEFAULT_TIMEOUT  # seconds to read and parse one file; 0 = no limit
+    max_files: int = DEFAULT_MAX_FILES  # source files analysed per scan; 0 = no limit
     jobs: int = 0  # 0 = number of CPU cores
     follow_symlinks: bool = False
     formats: tuple[str, ...] = DEFAULT_FORMATS
@@ -39,7 +44,9 @@ class Settings:
     plan: pl.PlanSettings = field(default_factory=pl.PlanSettings)
 
 
-_TYPES: dict[str, type] = {"excludes": list, "copybook_paths": list, "max_file_bytes": int, "jobs": int,
+_TYPES: dict[str, type | tuple[type, ...]] = {
+                           "excludes": list, "copybook_paths": list, "max_file_bytes": int, "jobs": int,
+                           "timeout": (int, float), "max_files": int,
                            "follow_symlinks": bool, "formats": list, "measure_raw_parse": bool,
                            "system_modules": list, "rules_paths": list}
 
@@ -53,6 +60,8 @@ def load_config(path: Path) -> dict[str, Any]:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"config file {path} is not valid TOML: {exc}") from exc
     table = raw.get("scan", raw)
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [scan] must be a table of settings, not a {type(table).__name__}")
     known = {f.name for f in fields(Settings)} - {"estimate", "risk", "plan"}
     values: dict[str, Any] = {}
     if isinstance(raw.get("estimate"), dict):
@@ -68,8 +77,13 @@ def load_config(path: Path) -> dict[str, Any]:
                 continue  # other sections belong to other stages (estimate, risk, rules ...)
             raise ConfigError(f"{path}: unknown setting {key!r}; known settings: {', '.join(sorted(known))}")
         expected = _TYPES[name]
-        if (expected is int and isinstance(value, bool)) or not isinstance(value, expected):
-            raise ConfigError(f"{path}: setting {key!r} must be a {expected.__name__}, not {type(value).__name__}")
+        wanted = "number" if isinstance(expected, tuple) else expected.__name__
+        if (expected is not bool and isinstance(value, bool)) or not isinstance(value, expected):
+            raise ConfigError(f"{path}: setting {key!r} must be a {wanted}, not {type(value).__name__}")
+        if isinstance(value, list) and not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{path}: setting {key!r} must be a list of strings")
+        if name == "timeout" and isinstance(value, int | float):
+            value = float(value)
         values[name] = tuple(value) if isinstance(value, list) else value
     return values
 
@@ -120,4 +134,8 @@ def resolve_settings(roots: list[Path], config: Path | None, overrides: dict[str
         raise ConfigError("max_file_bytes must be positive")
     if settings.jobs < 0:
         raise ConfigError("jobs must be 0 (all cores) or a positive number")
+    if not 0 <= settings.timeout < float("inf"):
+        raise ConfigError("timeout must be 0 (no limit) or a positive number of seconds")
+    if settings.max_files < 0:
+        raise ConfigError("max_files must be 0 (no limit) or a positive number of files")
     return settings

@@ -70,6 +70,7 @@ class Preprocessed:
     tags: dict[str, str] = field(default_factory=dict)
     requoted: set[int] = field(default_factory=set)  # original lines of 'literals' re-quoted with "
     unterminated_exec_lines: list[int] = field(default_factory=list)
+    tab_lines: list[int] = field(default_factory=list)  # original lines with a tab in columns 1-7 (fixed format)
 
     @property
     def text(self) -> str:
@@ -171,15 +172,23 @@ def _open_literal(body: str, start_quote: str = "") -> tuple[str, int]:
 
 
 def _wrap_free_line(body: str) -> list[str]:
-    """Split a long free-format line at blanks outside literals into <= AREA_WIDTH chunks."""
+    """Split a long free-format line at blanks outside literals into <= AREA_WIDTH chunks.
+
+    Works on offsets into ``body`` (no re-slicing of the remainder), so a 10 MB
+    single line is wrapped in linear time.
+    """
     if len(body) <= AREA_WIDTH:
         return [body]
     chunks: list[str] = []
-    rest = body
-    while len(rest) > AREA_WIDTH:
+    n = len(body)
+    start = 0  # start of the remainder in ``body``
+    lead = ""  # a wrapped remainder is re-indented by one blank
+    while n - start + len(lead) > AREA_WIDTH:
         cut = -1
         quote = ""
-        for i, ch in enumerate(rest[: AREA_WIDTH + 1]):
+        limit = start + AREA_WIDTH + 1 - len(lead)
+        for i in range(start, min(limit, n)):
+            ch = body[i]
             if quote:
                 if ch == quote:
                     quote = ""
@@ -187,12 +196,14 @@ def _wrap_free_line(body: str) -> list[str]:
                 quote = ch
             elif ch == " ":
                 cut = i
-        if cut <= 0:
+        if cut < 0 or (cut == start and not lead):
             break  # a single token (or literal) longer than the area: leave it
-        chunks.append(rest[:cut])
-        rest = rest[cut:].lstrip(" ")
-        rest = " " + rest if rest else rest
-    chunks.append(rest)
+        chunks.append(lead + body[start:cut])
+        start = cut
+        while start < n and body[start] == " ":
+            start += 1
+        lead = " " if start < n else ""
+    chunks.append(lead + body[start:])
     return chunks
 
 
@@ -406,9 +417,31 @@ def _lift_execs(pre: Preprocessed) -> None:
                 block_end += period.end()
         _blank_span(chars, m.start(), block_end)
         if in_proc:
-            chars[m.start() : m.start() + 8] = list("CONTINUE")
+            # CONTINUE must not overwrite a line break: EXEC and its kind may be on different lines.
+            spot = _room(chars, m.start(), max(block_end, m.start() + 8), 8)
+            if spot >= 0:
+                chars[spot : spot + 8] = list("CONTINUE")
         pos = block_end
     pre.lines = "".join(chars).split("\n")
+
+
+def _room(chars: list[str], start: int, end: int, width: int) -> int:
+    """First index in ``chars[start:end]``, in the code area (column 8 on), where ``width`` characters fit
+    before a line break, or -1."""
+    line_start = start
+    while line_start > 0 and chars[line_start - 1] != "\n":
+        line_start -= 1
+    run = 0
+    col = start - line_start
+    for k in range(start, min(end, len(chars))):
+        if chars[k] == "\n":
+            run, col = 0, 0
+            continue
+        run = run + 1 if col >= 7 else 0
+        col += 1
+        if run == width:
+            return k - width + 1
+    return -1
 
 
 def _scan_pseudo_text_end(text: str, start: int) -> int:
@@ -557,6 +590,8 @@ def preprocess(text: str) -> Preprocessed:
     copybook = is_copybook_text(text)
     lines, origin, requoted = _layout_lines(raw_lines, free)
     pre = Preprocessed(lines=lines, origin=origin, free_format=free, is_copybook=copybook, requoted=requoted)
+    if not free:
+        pre.tab_lines = [n for n, raw in enumerate(raw_lines, start=1) if "\t" in raw[:7]]
     _fix_lines(pre.lines)
     if copybook:
         pre.wrapper = _wrap_copybook(pre.lines, pre.origin)

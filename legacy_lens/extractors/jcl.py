@@ -338,6 +338,7 @@ class _Analyser:
         self.top_owners: list[tuple[int, str]] = []  # (first line, owner) of jobs / the proc file
         self.jcllib: dict[str, list[str]] = {}
         self.instream: dict[str, _InstreamProc] = {}
+        self.expanding: list[str] = []  # in-stream procs being expanded, outermost first
 
     # -- helpers --------------------------------------------------------------
     def _diag(self, severity: str, code: str, message: str, line: int) -> None:
@@ -481,12 +482,16 @@ class _Analyser:
             for proc in self.instream.values():
                 if not proc.invoked:
                     proc.invoked = True
-                    self._walk(
-                        component_id("proc", proc.name),
-                        proc.body,
-                        {**env, **proc.defaults},
-                        allow_instream=False,
-                    )
+                    self.expanding.append(proc.name)
+                    try:
+                        self._walk(
+                            component_id("proc", proc.name),
+                            proc.body,
+                            {**env, **proc.defaults},
+                            allow_instream=False,
+                        )
+                    finally:
+                        self.expanding.pop()
 
     def _exec(self, owner: str, s: _Stmt, operands: str, env: dict[str, str], ordinal: int) -> _Step:
         params = _split_params(operands)
@@ -522,15 +527,23 @@ class _Analyser:
                 # A cataloged proc is expanded with these symbols by expand_call() once it is found.
                 detail = _symbols_detail(set_env, overrides)
             self._ref(owner, "runs", "proc", proc, s.line, "jcl-exec", detail=detail)
-            if proc in self.instream:
+            if proc in self.instream and proc in self.expanding:
+                # A proc that calls itself (directly or through another) would expand for ever.
+                self._diag(WARNING, "JCL-PROC-RECURSION", f"proc {proc} calls itself (through "
+                           f"{' -> '.join([*self.expanding, proc])}); the call is not expanded again", s.line)
+            elif proc in self.instream:
                 ip = self.instream[proc]
                 ip.invoked = True
-                self._walk(
-                    component_id("proc", proc),
-                    ip.body,
-                    {**env, **ip.defaults, **overrides},
-                    allow_instream=False,
-                )
+                self.expanding.append(proc)
+                try:
+                    self._walk(
+                        component_id("proc", proc),
+                        ip.body,
+                        {**env, **ip.defaults, **overrides},
+                        allow_instream=False,
+                    )
+                finally:
+                    self.expanding.pop()
             if proc in _IMS_PROCS and overrides.get("MBR"):
                 mbr = overrides["MBR"].upper()
                 self._ref(owner, "runs", "program", mbr, s.line, "ims-proc-mbr")

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from legacy_lens.extractors.cobol import extract
 from legacy_lens.languages import language_by_name
 from legacy_lens.model import DataItem, Extraction, FileAssign, Metrics
