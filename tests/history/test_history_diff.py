@@ -265,3 +265,16 @@ def test_change_coupling_and_renames_followed(tmp_path: Path) -> None:
     assert coupling[0]["shared_commits"] == 6 and coupling[0]["components_a"] == ["program:A"]
     risk = {d["name"]: d for d in next(c for c in scan["components"] if c["id"] == "program:A")["risk"]["drivers"]}
     assert risk["change frequency"]["detail"].startswith("7 commit(s)")  # 6 under its old name + the rename
+
+
+def test_first_nightly_run_with_an_empty_history(tmp_path: Path) -> None:
+    root = _tree(tmp_path / "code", {"A.cbl": fixed(*[p.format(name="A") for p in PROGRAM], "    GOBACK.")})
+    db = tmp_path / "h.db"
+    args = ["scan", str(root), "-o", str(tmp_path / "o"), "-f", "json", "--history", str(db), "--baseline", "latest",
+            "--fail-on", "new-findings:mandatory>0", "--fail-on", "parse-quality<0.5"]
+    first = runner.invoke(app, [*args, "--label", "one"])
+    assert first.exit_code == 0, first.output
+    assert "no earlier scan" in first.output
+    second = runner.invoke(app, [*args, "--label", "two"])
+    assert second.exit_code == 0, second.output
+    assert "new-findings:mandatory>0" in second.output and (tmp_path / "o" / "diff.md").is_file()
