@@ -590,7 +590,7 @@ def trend(
         rows = history_mod.scans(history)
     except history_mod.HistoryError as exc:
         fail(str(exc))
-    data = [{"id": r.id, "label": r.label, "recorded_at": r.recorded_at, "files": r.files,
+    data: list[dict[str, Any]] = [{"id": r.id, "label": r.label, "recorded_at": r.recorded_at, "files": r.files,
              "code_lines": r.code_lines, "components": r.components, "effort_p10": r.effort_p10,
              "effort_p50": r.effort_p50, "effort_p90": r.effort_p90, "mean_risk": r.mean_risk,
              "findings": dict(r.findings), "unresolved": r.unresolved} for r in rows]
@@ -601,7 +601,7 @@ def trend(
         return
     headers = ("Scan", "Label", "Recorded", "Code lines", "Components", "Effort P50 (P10-P90)", "Mean risk",
                "Mandatory", "Optional", "Potential")
-    cells = [(f"#{r['id']}", r["label"] or "", r["recorded_at"], f"{r['code_lines']:,}", f"{r['components']:,}",
+    cells: list[tuple[str, ...]] = [(f"#{r['id']}", r["label"] or "", r["recorded_at"], f"{r['code_lines']:,}", f"{r['components']:,}",
               "-" if r["effort_p50"] is None else f"{r['effort_p50']:.1f} ({r['effort_p10']:.1f}-{r['effort_p90']:.1f})",
               "-" if r["mean_risk"] is None else f"{r['mean_risk']:.1f}", str(r["findings"]["mandatory"]),
               str(r["findings"]["optional"]), str(r["findings"]["potential"])) for r in data]

@@ -41,8 +41,10 @@ __all__ = [
     "HtmlFormatter",
     "JsonFormatter",
     "MarkdownFormatter",
+    "build_html_view",
     "build_view",
     "md_cell",
+    "squarify",
     "write_reports",
 ]
 
@@ -117,6 +119,10 @@ QUAD_POINT_RADIUS = 5.0
 QUAD_DOT_RADIUS = 3.0
 QUAD_LABEL_HEIGHT = 12
 QUAD_MIN_DAYS = 0.01  # a component of 0 code lines still gets a place on the log axis
+# Above this many components the riskiest are drawn as dots and the rest as shaded density cells,
+# so a 100,000-component estate does not put 100,000 circles in the file.
+QUAD_MAX_POINTS = 2_000
+QUAD_DENSITY_CELL = 12
 # Findings (section 8): rule categories and severities, most pressing first.
 FINDING_CATEGORY_ORDER: tuple[str, ...] = ("mandatory", "optional", "potential")
 FINDING_SEVERITY_ORDER: tuple[str, ...] = ("critical", "high", "medium", "low", "info")
@@ -196,7 +202,7 @@ class HtmlFormatter:
 
     def format(self, scan: Mapping[str, Any]) -> str:
         """Render the HTML report."""
-        context = build_view(scan)
+        context = build_html_view(scan)
         context["assets"] = _html_assets()
         return _environment().get_template(self.template).render(context)
 
@@ -1456,6 +1462,9 @@ def _quadrant(effort_rows: Sequence[Row], risk_rows: Sequence[Row]) -> View | No
                      f"(P10 {effort['p10_text']} to P90 {effort['p90_text']}); "
                      f"risk score {risk['score_text']}; {label}",
         })  # fmt: skip
+    quadrant_counts = Counter(point["quadrant"] for point in points)
+    density = _density(points[QUAD_MAX_POINTS:], plot_left, plot_top)
+    points = points[:QUAD_MAX_POINTS]  # ``ranked`` is in risk order, so these are the riskiest
     for point in points:
         r = point["r"] + 1
         obstacles.append((point["x"] - r, point["y"] - r, point["x"] + r, point["y"] + r))
@@ -1508,8 +1517,28 @@ def _quadrant(effort_rows: Sequence[Row], risk_rows: Sequence[Row]) -> View | No
         "quadrants": quadrants,
         # Dots first, labelled points last, so labels are drawn on top.
         "points": sorted(points, key=lambda p: (p["labelled"], p["id"])),
-        "count": len(points),
+        "count": len(ranked),
+        "drawn": len(points),
+        "density": density,
+        "quadrant_counts": dict(quadrant_counts),
     }
+
+
+def _density(points: Sequence[Row], left: float, top: float) -> list[Row]:
+    """Points too many to draw, counted in a grid of small squares shaded on a log scale."""
+    cells: Counter[tuple[int, int]] = Counter()
+    for point in points:
+        cells[(int((point["x"] - left) // QUAD_DENSITY_CELL), int((point["y"] - top) // QUAD_DENSITY_CELL))] += 1
+    biggest = max(cells.values(), default=1)
+    return [
+        {
+            "x": round(left + col * QUAD_DENSITY_CELL, 1), "y": round(top + row * QUAD_DENSITY_CELL, 1),
+            "size": QUAD_DENSITY_CELL, "count": count,
+            "shade": 1 + min(4, int(4 * math.log1p(count) / math.log1p(biggest))) if biggest > 1 else 3,
+            "title": f"{count:,} more component(s) here",
+        }
+        for (col, row), count in sorted(cells.items())
+    ]  # fmt: skip
 
 
 def _quadrant_summary(quadrant: View | None) -> list[Row]:
@@ -1522,9 +1551,10 @@ def _quadrant_summary(quadrant: View | None) -> list[Row]:
         label, meaning = next((lab, mean) for k, lab, mean in QUADRANTS.values() if k == key)
         members = [p for p in by_risk if p["quadrant"] == key]
         shown = [p["name"] for p in members[:5]]
-        more = len(members) - len(shown)
+        count = quadrant["quadrant_counts"].get(key, 0)
+        more = count - len(shown)
         rows.append({
-            "key": key, "label": label, "meaning": meaning, "count": len(members),
+            "key": key, "label": label, "meaning": meaning, "count": count,
             "names": ", ".join(shown) + (f" and {more} more" if more > 0 else "") if shown else MISSING,
         })  # fmt: skip
     return rows
@@ -1566,3 +1596,426 @@ def _diagnostics(diagnostics: Iterable[Mapping[str, Any]], top_n: int) -> View:
         ],
         "list": _capped(rows, top_n),
     }
+
+
+# --------------------------------------------------------------------------- HTML-only pictures and the graph
+
+# A subsystem is the top-level folder of a file's path inside its scan root.
+ROOT_SUBSYSTEM = "(top level)"  # files directly in a scan root
+NO_FILE_SUBSYSTEM = "(not in scanned code)"  # components with no source file: undefined, system or data stores
+OTHER_SUBSYSTEMS = "(other folders)"
+# Geometry of the treemap, in CSS pixels.
+TREEMAP_WIDTH = 960
+TREEMAP_HEIGHT = 440
+TREEMAP_HEADER = 17  # a subsystem's label strip, when its box is tall enough
+TREEMAP_PAD = 2
+TREEMAP_MAX_SUBSYSTEMS = 30
+TREEMAP_COLOURS = 10  # language colour classes tm-c0 .. tm-c9; further languages reuse them
+# Geometry of the subsystem dependency matrix, in CSS pixels.
+MATRIX_MAX_SUBSYSTEMS = 20
+MATRIX_CELL = 34
+MATRIX_LABEL_WIDTH = 150
+MATRIX_HEADER_HEIGHT = 120
+# Geometry of the parse-quality chart, in CSS pixels.
+PARSE_LABEL_WIDTH = 110
+PARSE_PLOT_WIDTH = 330
+PARSE_ROW_HEIGHT = 34
+PARSE_BAR_HEIGHT = 11
+PARSE_AXIS_HEIGHT = 40
+# The embedded dependency graph (components table and click-through). At about 110 bytes a
+# component and 14 bytes an edge, the caps keep it near 2 MB whatever the size of the estate.
+GRAPH_MAX_NODES = 10_000
+GRAPH_MAX_EDGES = 50_000
+COMPONENTS_PAGE = 50  # rows of the components table in the DOM at once
+NEIGHBOURS_SHOWN = 40  # per list in the neighbourhood panel
+
+
+def squarify(values: Sequence[float], x: float, y: float, width: float, height: float) -> list[Row | None]:
+    """Squarified treemap layout (Bruls, Huizing and van Wijk, 2000).
+
+    Returns one ``{"x", "y", "width", "height"}`` box per value, in the order given,
+    whose areas are proportional to the values and which tile the rectangle exactly;
+    values that are not positive get ``None``. Larger values are placed first, in rows
+    laid along the shorter side, and a row grows while that does not worsen its
+    worst aspect ratio.
+    """
+    boxes: list[Row | None] = [None] * len(values)
+    order = sorted((i for i, v in enumerate(values) if v > 0), key=lambda i: (-values[i], i))
+    total = sum(values[i] for i in order)
+    if not order or width <= 0 or height <= 0:
+        return boxes
+    scale = width * height / total
+    pending = [(i, values[i] * scale) for i in order]
+
+    def worst(areas: Sequence[float], side: float) -> float:
+        s = sum(areas)
+        return max(max(side * side * a / (s * s), s * s / (side * side * a)) for a in areas)
+
+    while pending:
+        side = min(width, height)
+        row = [pending[0]]
+        while len(row) < len(pending) and worst([a for _, a in [*row, pending[len(row)]]], side) <= worst(
+            [a for _, a in row], side
+        ):
+            row.append(pending[len(row)])
+        pending = pending[len(row):]
+        row_area = sum(a for _, a in row)
+        last = not pending
+        if width >= height:  # a column at the left, as tall as the rectangle
+            thick = width if last else row_area / height
+            offset = y
+            for n, (index, area) in enumerate(row):
+                size = y + height - offset if n == len(row) - 1 else area / thick
+                boxes[index] = {"x": x, "y": offset, "width": thick, "height": size}
+                offset += size
+            x, width = x + thick, width - thick
+        else:  # a row at the top, as wide as the rectangle
+            thick = height if last else row_area / width
+            offset = x
+            for n, (index, area) in enumerate(row):
+                size = x + width - offset if n == len(row) - 1 else area / thick
+                boxes[index] = {"x": offset, "y": y, "width": size, "height": thick}
+                offset += size
+            y, height = y + thick, height - thick
+    return boxes
+
+
+def _subsystem(path: object) -> str:
+    """The top-level folder of a path inside its scan root."""
+    if not path:
+        return NO_FILE_SUBSYSTEM
+    parts = [part for part in str(path).replace("\\", "/").split("/") if part and part != "."]
+    return parts[0] if len(parts) > 1 else ROOT_SUBSYSTEM
+
+
+def _fit(text: str, width: float, char_width: float = CHART_CHAR_WIDTH) -> str:
+    """``text`` cut with an ellipsis to fit ``width`` pixels, or '' when not even two characters fit."""
+    room = int(width // char_width)
+    if room >= len(text):
+        return text
+    return text[: room - 1] + "\N{HORIZONTAL ELLIPSIS}" if room >= 3 else ""
+
+
+def _treemap(files: Sequence[Mapping[str, Any]], components: Sequence[Mapping[str, Any]]) -> View | None:
+    """Code lines (from the files) and effort P50 (from the components) by subsystem, then language.
+
+    Two layouts of the same boxes: one with areas in code lines, one in P50 person-days.
+    The colour of a box is its language in both.
+    """
+    cells: dict[tuple[str, str], dict[str, float]] = defaultdict(lambda: {"code": 0.0, "effort": 0.0, "files": 0.0})
+    for file in files:
+        cell = cells[(_subsystem(file.get("path")), _language(file))]
+        cell["code"] += _lines(file)["code"]
+        cell["files"] += 1
+    for component in components:
+        effort = component.get("effort")
+        p50 = _float(effort.get("p50")) if isinstance(effort, Mapping) else None
+        if p50 and component.get("file"):
+            cells[(_subsystem(component["file"]), str(component.get("language") or "unknown"))]["effort"] += p50
+    if not any(cell["code"] or cell["effort"] for cell in cells.values()):
+        return None
+    # Many top-level folders: keep the largest, fold the rest into one box.
+    sub_totals: Counter[str] = Counter()
+    for (sub, _), cell in cells.items():
+        sub_totals[sub] += int(cell["code"]) + 1
+    kept = {sub for sub, _ in sorted(sub_totals.items(), key=lambda item: (-item[1], item[0]))[:TREEMAP_MAX_SUBSYSTEMS]}
+    folded = len(sub_totals) - len(kept)
+    merged: dict[str, dict[str, dict[str, float]]] = defaultdict(lambda: defaultdict(
+        lambda: {"code": 0.0, "effort": 0.0, "files": 0.0}))  # fmt: skip
+    for (sub, language), cell in cells.items():
+        target = merged[sub if sub in kept else f"{OTHER_SUBSYSTEMS[:-1]}: {folded})"][language]
+        for key, value in cell.items():
+            target[key] += value
+    language_totals: Counter[str] = Counter()
+    for languages in merged.values():
+        for language, cell in languages.items():
+            language_totals[language] += int(cell["code"])
+    palette = {lang: n % TREEMAP_COLOURS for n, lang in enumerate(
+        sorted(language_totals, key=lambda lang: (-language_totals[lang], lang)))}  # fmt: skip
+
+    def layout(metric: str, unit: str) -> View | None:
+        names = sorted(merged, key=lambda s: (-sum(c[metric] for c in merged[s].values()), s))
+        outer = squarify([sum(c[metric] for c in merged[s].values()) for s in names],
+                         0, 0, TREEMAP_WIDTH, TREEMAP_HEIGHT)  # fmt: skip
+        groups, boxes = [], []
+        for sub, box in zip(names, outer, strict=True):
+            if box is None:
+                continue
+            sub_total = sum(c[metric] for c in merged[sub].values())
+            header = TREEMAP_HEADER if box["height"] > 3 * TREEMAP_HEADER and box["width"] > 50 else 0
+            groups.append({
+                "name": sub, "x": round(box["x"], 1), "y": round(box["y"], 1),
+                "width": round(box["width"], 1), "height": round(box["height"], 1),
+                "label": _group_label(sub, _amount(sub_total, unit), box["width"] - 8) if header else "",
+                "label_x": round(box["x"] + 4, 1), "label_y": round(box["y"] + 12.5, 1),
+                "title": f"{sub}: {_amount(sub_total, unit)}",
+            })  # fmt: skip
+            langs = sorted(merged[sub], key=lambda lang: (-merged[sub][lang][metric], lang))
+            inner = squarify([merged[sub][lang][metric] for lang in langs],
+                             box["x"] + TREEMAP_PAD, box["y"] + header + TREEMAP_PAD,
+                             box["width"] - 2 * TREEMAP_PAD, box["height"] - header - 2 * TREEMAP_PAD)  # fmt: skip
+            for lang, rect in zip(langs, inner, strict=True):
+                if rect is None:
+                    continue
+                cell = merged[sub][lang]
+                big = rect["width"] > 44 and rect["height"] > 30
+                boxes.append({
+                    "subsystem": sub, "language": lang, "colour": palette[lang],
+                    "x": round(rect["x"], 1), "y": round(rect["y"], 1),
+                    "width": round(max(0.0, rect["width"] - 1), 1), "height": round(max(0.0, rect["height"] - 1), 1),
+                    "label": _fit(lang, rect["width"] - 8) if big else "",
+                    "value": _fit(_amount(cell[metric], unit), rect["width"] - 8) if big else "",
+                    "text_x": round(rect["x"] + 4, 1), "text_y": round(rect["y"] + 14, 1),
+                    "title": f"{sub} / {lang}: {_amount(cell['code'], 'code lines')} in "
+                             f"{int(cell['files']):,} file(s); effort P50 {_amount(cell['effort'], 'person-days')}",
+                })  # fmt: skip
+        if not boxes:
+            return None
+        total = sum(c[metric] for langs in merged.values() for c in langs.values())
+        return {"metric": metric, "unit": unit, "groups": groups, "boxes": boxes, "total": _amount(total, unit)}
+
+    return {
+        "width": TREEMAP_WIDTH,
+        "height": TREEMAP_HEIGHT,
+        "code": layout("code", "code lines"),
+        "effort": layout("effort", "person-days"),
+        "legend": [{"language": lang, "colour": palette[lang]} for lang in sorted(palette, key=lambda k: palette[k])
+                   if language_totals[lang] or any(merged[s][lang]["effort"] for s in merged if lang in merged[s])],
+        "subsystems": len(sub_totals),
+        "folded": folded,
+    }
+
+
+def _group_label(name: str, amount: str, width: float) -> str:
+    """A subsystem's label: its name and size when both fit, else its name alone (cut if need be)."""
+    full = f"{name} · {amount}"
+    return full if len(full) * CHART_CHAR_WIDTH <= width else _fit(name, width)
+
+
+def _amount(value: float, unit: str) -> str:
+    if unit == "person-days":
+        return f"{value:,.1f} {unit}"
+    return f"{int(value):,} {unit}"
+
+
+def _dependencies(components: Sequence[Mapping[str, Any]], edges: Sequence[Mapping[str, Any]]) -> View | None:
+    """Reference counts between subsystems (top-level folders), as a from x to matrix."""
+    sub_of = {str(c["id"]): _subsystem(c.get("file")) for c in components}
+    counts: Counter[tuple[str, str]] = Counter()
+    for edge in edges:
+        source = sub_of.get(str(edge["source"]), NO_FILE_SUBSYSTEM)
+        target = sub_of.get(str(edge["target"]), NO_FILE_SUBSYSTEM)
+        counts[(source, target)] += 1
+    if not counts:
+        return None
+    volume: Counter[str] = Counter()
+    for (source, target), count in counts.items():
+        volume[source] += count
+        volume[target] += count
+    ranked = sorted(volume, key=lambda s: (s == NO_FILE_SUBSYSTEM, -volume[s], s))
+    kept = ranked[:MATRIX_MAX_SUBSYSTEMS]
+    folded = len(ranked) - len(kept)
+    if folded:
+        kept = [*ranked[: MATRIX_MAX_SUBSYSTEMS - 1], f"{OTHER_SUBSYSTEMS[:-1]}: {folded + 1})"]
+    kept_set = set(kept)
+    merged: Counter[tuple[str, str]] = Counter()
+    for (source, target), count in counts.items():
+        merged[(source if source in kept_set else kept[-1], target if target in kept_set else kept[-1])] += count
+    order = sorted(kept, key=lambda s: (s == NO_FILE_SUBSYSTEM or s.startswith(OTHER_SUBSYSTEMS[:-1]), s))
+    biggest = max(merged.values())
+    cells = []
+    for row, source in enumerate(order):
+        for col, target in enumerate(order):
+            count = merged[(source, target)]
+            if not count:
+                continue
+            # Five shades on a log scale, so one busy pair does not wash out the rest.
+            shade = 1 + min(4, int(4 * math.log1p(count) / math.log1p(biggest))) if biggest > 1 else 5
+            cells.append({
+                "x": MATRIX_LABEL_WIDTH + col * MATRIX_CELL, "y": MATRIX_HEADER_HEIGHT + row * MATRIX_CELL,
+                "count": count, "text": f"{count:,}" if count < 10_000 else f"{count // 1000:,}k",
+                "shade": shade, "inside": source == target,
+                "title": f"{source} → {target}: {count:,} reference(s)"
+                         + (" inside the subsystem" if source == target else ""),
+            })  # fmt: skip
+    size = len(order) * MATRIX_CELL
+    cross = sorted(((count, s, t) for (s, t), count in merged.items() if s != t), key=lambda i: (-i[0], i[1], i[2]))
+    return {
+        "names": [
+            {"name": name, "label": _fit(name, MATRIX_LABEL_WIDTH - 12),
+             "row_y": MATRIX_HEADER_HEIGHT + n * MATRIX_CELL + MATRIX_CELL / 2 + 4,
+             "col_x": MATRIX_LABEL_WIDTH + n * MATRIX_CELL + MATRIX_CELL / 2 + 4}
+            for n, name in enumerate(order)
+        ],
+        "cells": cells,
+        "cell": MATRIX_CELL,
+        "left": MATRIX_LABEL_WIDTH,
+        "top": MATRIX_HEADER_HEIGHT,
+        # Room on the right for the last column's slanted label.
+        "width": MATRIX_LABEL_WIDTH + size + int((MATRIX_LABEL_WIDTH - 12) * math.cos(math.radians(50))) + 10,
+        "height": MATRIX_HEADER_HEIGHT + size + 10,
+        "size": size,
+        "total": sum(counts.values()),
+        "internal": sum(count for (s, t), count in counts.items() if s == t),
+        "subsystems": len(ranked),
+        "folded": folded + 1 if folded else 0,
+        "strongest": [{"from": s, "to": t, "count": count} for count, s, t in cross[:5]],
+    }
+
+
+def _parse_chart(languages: Sequence[Row]) -> View | None:
+    """Mean and worst error ratio per language, as paired horizontal bars on a percentage axis."""
+    rows = [row for row in languages if row["mean_error_ratio"] is not None]
+    if not rows:
+        return None
+    worst = max(row["max_error_ratio"] for row in rows)
+    step = _nice_step(max(worst * 100, 1.0), 5)
+    extent = step * math.ceil(max(worst * 100, 1.0) / step)
+    scale = PARSE_PLOT_WIDTH / extent
+    bars = []
+    for n, row in enumerate(rows):
+        y = n * PARSE_ROW_HEIGHT
+        mean, high = row["mean_error_ratio"] * 100, row["max_error_ratio"] * 100
+        bars.append({
+            "language": row["language"], "text_y": y + PARSE_ROW_HEIGHT / 2 + 4,
+            "mean_y": y + 5, "worst_y": y + 5 + PARSE_BAR_HEIGHT + 1,
+            # A zero still gets a hairline, so an empty row reads as 0% rather than as missing.
+            "mean_width": max(1.5, round(mean * scale, 2)), "worst_width": max(1.5, round(high * scale, 2)),
+            "mean_text": _pct(row["mean_error_ratio"]), "worst_text": _pct(row["max_error_ratio"]),
+            "mean_value_x": round(PARSE_LABEL_WIDTH + mean * scale + 6, 2),
+            "worst_value_x": round(PARSE_LABEL_WIDTH + high * scale + 6, 2),
+            "title": f"{row['language']}: mean error ratio {_pct(row['mean_error_ratio'])}, "
+                     f"worst file {_pct(row['max_error_ratio'])} over {row['files']:,} file(s)",
+        })  # fmt: skip
+    plot_height = len(rows) * PARSE_ROW_HEIGHT
+    ticks = []
+    tick = 0.0
+    while tick <= extent + 1e-9:
+        ticks.append({"x": round(PARSE_LABEL_WIDTH + tick * scale, 2), "label": f"{tick:g}%"})
+        tick += step
+    return {
+        "width": PARSE_LABEL_WIDTH + PARSE_PLOT_WIDTH + 80,
+        "height": plot_height + PARSE_AXIS_HEIGHT,
+        "left": PARSE_LABEL_WIDTH,
+        "bar_height": PARSE_BAR_HEIGHT,
+        "plot_height": plot_height,
+        "bars": bars,
+        "ticks": ticks,
+        "tick_y": plot_height + 14,
+        "legend_y": plot_height + 26,
+        "all_zero": worst == 0,
+    }
+
+
+def _graph(
+    components: Sequence[Mapping[str, Any]],
+    edges: Sequence[Mapping[str, Any]],
+    priority: Iterable[str],
+    *,
+    max_nodes: int = GRAPH_MAX_NODES,
+    max_edges: int = GRAPH_MAX_EDGES,
+) -> View:
+    """The dependency graph the report's script reads: the components table and the click-through.
+
+    Nodes are ``[id, name, kind, language, subsystem, code lines, P50, risk, callers, callees, where]``
+    (callers and callees count distinct neighbours in the whole scan, so they stay true when
+    the graph is cut). Edges are a flat list ``source, target, kind index, ...``. Above the caps,
+    the components shown elsewhere in the report come first, then the most connected.
+    """
+    callers: dict[str, set[str]] = defaultdict(set)
+    callees: dict[str, set[str]] = defaultdict(set)
+    for edge in edges:
+        source, target = str(edge["source"]), str(edge["target"])
+        callees[source].add(target)
+        callers[target].add(source)
+    chosen = set(list(dict.fromkeys(priority))[:max_nodes])
+    if len(components) > max_nodes:
+        def degree(c: Mapping[str, Any]) -> tuple[int, str]:
+            component_id = str(c["id"])
+            return -(len(callers[component_id]) + len(callees[component_id])), component_id
+
+        rest = sorted((c for c in components if str(c["id"]) not in chosen), key=degree)
+        chosen.update(str(c["id"]) for c in rest[: max(0, max_nodes - len(chosen))])
+        kept = [c for c in components if str(c["id"]) in chosen]
+    else:
+        kept = list(components)
+
+    def code_lines(c: Mapping[str, Any]) -> int:
+        value = _metrics(c).get("code_lines")
+        return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+    # Default order of the components table: most code first.
+    kept.sort(key=lambda c: (-code_lines(c), str(c["id"])))
+    subsystems: dict[str, int] = {}
+    index: dict[str, int] = {}
+    nodes: list[list[Any]] = []
+    for c in kept:
+        component_id = str(c["id"])
+        index[component_id] = len(nodes)
+        effort, risk = c.get("effort"), c.get("risk")
+        p50 = _float(effort.get("p50")) if isinstance(effort, Mapping) else None
+        score = _float(risk.get("score")) if isinstance(risk, Mapping) else None
+        nodes.append([
+            component_id, str(c.get("name") or component_id), str(c["kind"]), str(c.get("language") or ""),
+            subsystems.setdefault(_subsystem(c.get("file")), len(subsystems)), code_lines(c),
+            None if p50 is None else round(p50, 1), None if score is None else round(score, 1),
+            len(callers[component_id]), len(callees[component_id]), _component_where(c),
+        ])  # fmt: skip
+    kinds = {kind: n for n, kind in enumerate(sorted({str(edge["kind"]) for edge in edges}))}
+    links: set[tuple[int, int, int]] = set()
+    for edge in edges:
+        source_index, target_index = index.get(str(edge["source"])), index.get(str(edge["target"]))
+        if source_index is not None and target_index is not None:
+            links.add((source_index, target_index, kinds[str(edge["kind"])]))
+    # The first nodes are the ones the report shows elsewhere and the largest: their edges are kept first.
+    ordered = sorted(links, key=lambda link: (min(link[0], link[1]), link))
+    total_edges = len(ordered)
+    flat = [value for link in ordered[:max_edges] for value in link]
+    return {
+        "nodes": nodes,
+        "subsystems": list(subsystems),
+        "kinds": list(kinds),
+        "edges": flat,
+        "total_nodes": len(components),
+        "total_edges": len(edges),
+        "shown_edges": len(flat) // 3,
+        "capped": len(kept) < len(components) or total_edges > len(flat) // 3,
+        "page": COMPONENTS_PAGE,
+        "neighbours": NEIGHBOURS_SHOWN,
+    }
+
+
+def _json_for_script(value: object) -> Markup:
+    """JSON safe inside a ``<script type="application/json">`` element.
+
+    ``<``, ``>`` and ``&`` are written as ``\\u003c`` and so on, so no string from the
+    scan (say ``</script><script>...``) can end the element; JSON.parse reads them back.
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return Markup(text)
+
+
+def build_html_view(scan: Mapping[str, Any], *, top_n: int = TOP_N) -> View:
+    """:func:`build_view` plus the pictures and the embedded graph that only the HTML report draws."""
+    view = build_view(scan, top_n=top_n)
+    files: list[Mapping[str, Any]] = list(scan.get("files") or [])
+    components: list[Mapping[str, Any]] = list(scan.get("components") or [])
+    edges: list[Mapping[str, Any]] = list(scan.get("edges") or [])
+    er = view["effort_risk"]
+    priority = [row["id"] for row in view["top_components"]]
+    priority += [row["id"] for row in er["effort"]["rows"]] + [row["id"] for row in er["risk"]["rows"]]
+    if er["quadrant"] is not None:
+        priority += [p["id"] for p in sorted(er["quadrant"]["points"], key=lambda p: p["rank"])]
+    graph = _graph(components, edges, priority)
+    view["visuals"] = {
+        "treemap": _treemap(files, components),
+        "dependencies": _dependencies(components, edges),
+        "parse_chart": _parse_chart(view["parse"]["languages"]),
+        "graph": graph,
+        "graph_json": _json_for_script(graph),
+        "first_page": graph["nodes"][:COMPONENTS_PAGE],
+        "graph_subsystems": graph["subsystems"],
+    }
+    return view

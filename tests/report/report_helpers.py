@@ -7,30 +7,40 @@ from html.parser import HTMLParser
 
 
 class HtmlDoc(HTMLParser):
-    """Collects start tags (with attributes), script bodies and visible text of an HTML page."""
+    """Collects start tags (with attributes), script bodies and visible text of an HTML page.
+
+    ``scripts`` holds the bodies of the scripts a browser would run; ``data_blocks`` the bodies of
+    ``<script type="application/json">`` elements, which are data and never run.
+    """
 
     def __init__(self, text: str) -> None:
         super().__init__(convert_charrefs=True)
         self.tags: list[tuple[str, dict[str, str | None]]] = []
         self.scripts: list[str] = []
+        self.data_blocks: dict[str, str] = {}
         self.text: list[str] = []
-        self._in_script = False
+        self._in_script: list[str] | None = None
         self.feed(text)
         self.close()
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append((tag, dict(attrs)))
         if tag == "script":
-            self._in_script = True
-            self.scripts.append("")
+            self._in_script = []
+            self._script_attrs = dict(attrs)
 
     def handle_endtag(self, tag: str) -> None:
-        if tag == "script":
-            self._in_script = False
+        if tag == "script" and self._in_script is not None:
+            body = "".join(self._in_script)
+            if self._script_attrs.get("type") == "application/json":
+                self.data_blocks[self._script_attrs.get("id") or ""] = body
+            else:
+                self.scripts.append(body)
+            self._in_script = None
 
     def handle_data(self, data: str) -> None:
-        if self._in_script:
-            self.scripts[-1] += data
+        if self._in_script is not None:
+            self._in_script.append(data)
         else:
             self.text.append(data)
 

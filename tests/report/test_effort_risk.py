@@ -386,8 +386,9 @@ def test_malicious_component_name_is_escaped_in_the_new_tables(sample_scan: dict
     assert ">&lt;script&gt;alert(1)&lt;/script&gt;|x<title>" in svg
     circle = next(c for c in HtmlDoc(svg + "</svg>").find("circle") if c["data-component"] == f"program:{MALICIOUS}")
     assert circle["data-quadrant"] == "hard"
-    codes = [attrs.get("title") for tag, attrs in doc.tags if tag == "code"]
-    assert f"program:{MALICIOUS}" in codes
+    # Names in the effort and risk tables open the neighbourhood panel: the id rides in an attribute.
+    buttons = [attrs.get("data-component") for tag, attrs in doc.tags if tag == "button"]
+    assert f"program:{MALICIOUS}" in buttons
 
 
 def test_section9_is_deterministic_and_independent_of_input_order(sample_scan: dict[str, Any]) -> None:

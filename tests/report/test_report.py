@@ -458,18 +458,27 @@ def test_html_crud_cell_coloured(sample_scan: dict[str, Any]) -> None:
 def test_html_charts_are_inline_svg(sample_scan: dict[str, Any]) -> None:
     view = build_view(sample_scan)
     doc = HtmlDoc(render(sample_scan, "html"))
-    assert len(doc.find("svg")) == 4  # two bar charts, the risk x effort quadrant and the wave timeline
+    visuals = report.build_html_view(sample_scan)["visuals"]
+    # Two bar charts, two treemap layouts (code lines and effort), the parse-quality chart,
+    # the subsystem dependency matrix, the risk x effort quadrant and the wave timeline.
+    assert [attrs["class"] for attrs in doc.find("svg")] == [
+        "bars", "treemap", "treemap", "bars", "parsechart", "depmatrix", "quadrant", "timeline"
+    ]  # fmt: skip
     segments = sum(len(bar["segments"]) for chart in ("lines_chart", "kinds_chart")
                    for bar in view["inventory"][chart]["bars"])  # fmt: skip
     legend = len(view["inventory"]["lines_chart"]["legend"]) + len(view["inventory"]["kinds_chart"]["legend"])
+    treemap = sum(len(layout["groups"]) + len(layout["boxes"])
+                  for layout in (visuals["treemap"]["code"], visuals["treemap"]["effort"]))  # fmt: skip
+    parse = 2 * len(visuals["parse_chart"]["bars"]) + 2  # mean and worst bar per language, two legend keys
+    matrix = 1 + len(visuals["dependencies"]["cells"])  # the frame and one square per non-empty cell
     quadrant = 4 + 1  # four quadrant backgrounds and the plot frame
     waves = len(sample_scan["plan"]["waves"])  # one bar per wave
-    assert len(doc.find("rect")) == segments + legend + quadrant + waves
+    assert len(doc.find("rect")) == segments + legend + treemap + parse + matrix + quadrant + waves
 
 
 def test_html_filter_boxes_on_big_tables(sample_scan: dict[str, Any]) -> None:
     doc = HtmlDoc(render(sample_scan, "html"))
-    targets = {attrs["data-filter-table"] or "" for attrs in doc.find("input")}
+    targets = {attrs["data-filter-table"] or "" for attrs in doc.find("input") if "data-filter-table" in attrs}
     assert {"parse-table", "dynamic-table", "unresolved-table", "diagnostics-table"} <= targets
     for table_id in targets:
         assert len(doc.find("table", id=table_id)) == 1
