@@ -8,6 +8,7 @@ data goes to files or stdout.
 
 from __future__ import annotations
 
+import itertools
 import json
 import signal
 import sys
@@ -594,15 +595,17 @@ def trend(
              "code_lines": r.code_lines, "components": r.components, "effort_p10": r.effort_p10,
              "effort_p50": r.effort_p50, "effort_p90": r.effort_p90, "mean_risk": r.mean_risk,
              "findings": dict(r.findings), "unresolved": r.unresolved} for r in rows]
-    for before, after in zip(data, data[1:], strict=False):
+    for before, after in itertools.pairwise(data):
         after["components_retired"] = max(0, before["components"] - after["components"])
     if fmt == "json":
         typer.echo(json.dumps(data, indent=2, sort_keys=True))
         return
     headers = ("Scan", "Label", "Recorded", "Code lines", "Components", "Effort P50 (P10-P90)", "Mean risk",
                "Mandatory", "Optional", "Potential")
-    cells: list[tuple[str, ...]] = [(f"#{r['id']}", r["label"] or "", r["recorded_at"], f"{r['code_lines']:,}", f"{r['components']:,}",
-              "-" if r["effort_p50"] is None else f"{r['effort_p50']:.1f} ({r['effort_p10']:.1f}-{r['effort_p90']:.1f})",
+    cells: list[tuple[str, ...]] = [
+        (f"#{r['id']}", r["label"] or "", r["recorded_at"], f"{r['code_lines']:,}", f"{r['components']:,}",
+              "-" if r["effort_p50"] is None else
+              f"{r['effort_p50']:.1f} ({r['effort_p10']:.1f}-{r['effort_p90']:.1f})",
               "-" if r["mean_risk"] is None else f"{r['mean_risk']:.1f}", str(r["findings"]["mandatory"]),
               str(r["findings"]["optional"]), str(r["findings"]["potential"])) for r in data]
     if fmt == "md":

@@ -195,7 +195,8 @@ def parse_quality(scan: Mapping[str, Any]) -> float:
 
 # -- gates -------------------------------------------------------------------------------
 
-_GATE = re.compile(r"^\s*(?P<name>[a-z0-9-]+)(?::(?P<qual>[a-z-]+))?\s*(?P<op>>=|<=|>|<|==)\s*(?P<value>-?\d+(\.\d+)?)\s*$")
+_GATE = re.compile(r"^\s*(?P<name>[a-z0-9-]+)(?::(?P<qual>[a-z-]+))?\s*(?P<op>>=|<=|>|<|==)\s*"
+                   r"(?P<value>-?\d+(\.\d+)?)\s*$")
 GATES = {
     "new-findings": "number of new findings (optionally of one category or severity: new-findings:mandatory)",
     "risk-increase": "largest increase of a component's risk score (points)",

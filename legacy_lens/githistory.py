@@ -25,10 +25,7 @@ _SAFE = [
 def inside_repository(root: Path) -> bool:
     """True when ``root`` or a folder above it holds ``.git`` (a directory, or a file for worktrees)."""
     here = root.resolve()
-    for folder in (here, *here.parents):
-        if (folder / ".git").exists():
-            return True
-    return False
+    return any((folder / ".git").exists() for folder in (here, *here.parents))
 
 
 def read_history(root: Path, window_days: int, prefix: str = "", timeout: float = 120.0) -> History | None:
