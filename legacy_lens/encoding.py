@@ -21,6 +21,9 @@ _EBCDIC_TEXT = frozenset(
 )
 _CONTROL = frozenset(b for b in range(32) if b not in (9, 10, 12, 13, 26))
 SAMPLE = 64 * 1024
+_EBCDIC_BYTES = bytes(sorted(_EBCDIC_TEXT))
+_HIGH_BYTES = bytes(range(0x80, 0x100))
+_CONTROL_BYTES = bytes(sorted(_CONTROL))
 
 
 class BinaryFile(ValueError):
@@ -39,8 +42,11 @@ def looks_ebcdic(data: bytes) -> bool:
     sample = data[:SAMPLE]
     if not sample:
         return False
-    ebcdic = sum(1 for b in sample if b in _EBCDIC_TEXT)
-    high = sum(1 for b in sample if b >= 0x80)
+    # bytes.translate(None, delete) counts membership in C, ~100x faster than a Python loop.
+    high = len(sample) - len(sample.translate(None, _HIGH_BYTES))
+    if high / len(sample) <= 0.25:
+        return False  # ASCII-based text: the common case, decided without the second count
+    ebcdic = len(sample) - len(sample.translate(None, _EBCDIC_BYTES))
     spaces = sample.count(0x40)
     return ebcdic / len(sample) > 0.9 and high / len(sample) > 0.25 and spaces > sample.count(0x20)
 
@@ -64,7 +70,7 @@ def is_binary(data: bytes) -> bool:
     sample = data[:SAMPLE]
     if not sample or _utf16(sample) or looks_ebcdic(sample):
         return False
-    controls = sum(1 for b in sample if b in _CONTROL)
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     return sample.count(0) / len(sample) > 0.01 or controls / len(sample) > 0.10
 
 
