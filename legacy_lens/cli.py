@@ -159,17 +159,26 @@ def scan(
             fail(f"{exc}. Check the path, or use `legacy-lens languages` to see what is recognised.", EXIT_NOTHING)
         stage.name = "building the scan result"
         scan_dict = to_dict(result)
-        stage.name = "rendering the reports"
+        stage.name = "rendering the reports" if history is None else "recording the scan and rendering the reports"
+        recorded = None
         try:
-            # Signals are held while the reports are written, so the set in OUT is either the old one
-            # or the new one, never a mix; each file is also written to a temporary name and renamed.
+            # Signals are held while the scan is recorded and the reports are written, so a signal never stops the
+            # scan between its history record and its reports, and the set in OUT is either the old one or the new
+            # one, never a mix (each file is also written to a temporary name and renamed). The reports are
+            # rendered after recording, so their trend ends with this scan.
             with _signals_held(stage):
-                written = write_reports(scan_dict, output, settings.formats)
+                trend = None
+                if history is not None:
+                    recorded = _record(scan_dict, history, label)
+                    trend = _trend_data(history)
+                written = write_reports(scan_dict, output, settings.formats, trend=trend)
         except OSError as exc:
             fail(f"could not write reports to {output}: {exc.strerror or exc}", EXIT_NOTHING)
         stage.name = "printing the summary (reports written)"
     _print_summary(scan_dict, written, time.monotonic() - started)
-    _after_scan(scan_dict, output, baseline_scan, gates, history, label)
+    if recorded is not None:
+        err.print(recorded, markup=False)
+    _after_scan(scan_dict, output, baseline_scan, gates)
 
 
 def _history_has_scans(history: Path) -> bool:
@@ -208,25 +217,45 @@ def _load_baseline(baseline: str, history: Path | None) -> dict[str, Any]:
         fail(str(exc))
 
 
-def _after_scan(scan_dict: dict[str, Any], output: Path, baseline: dict[str, Any] | None, gates: list[str],
-                history: Path | None, label: str | None) -> None:
-    """Record the scan, diff it against the baseline and apply the quality gates (exit 1 on failure)."""
+def _record(scan_dict: dict[str, Any], history: Path, label: str | None) -> str:
+    """Record the scan in the history (one transaction); returns the message saying where."""
     import hashlib
     from datetime import UTC, datetime
 
-    from legacy_lens import diff as diff_mod
-    from legacy_lens import diff_report
     from legacy_lens import history as history_mod
 
-    if history is not None:
-        settings_hash = hashlib.sha256(json.dumps(scan_dict["summary"].get("estimate", {}) or {}, sort_keys=True)
-                                       .encode()).hexdigest()[:16]
-        try:
-            scan_id = history_mod.record(history, scan_dict, label, settings_hash,
-                                         datetime.now(UTC).isoformat(timespec="seconds"))
-        except history_mod.HistoryError as exc:
-            fail(str(exc))
-        err.print(f"recorded in {history} as #{scan_id}" + (f" ({label})" if label else ""))
+    settings_hash = hashlib.sha256(json.dumps(scan_dict["summary"].get("estimate", {}) or {}, sort_keys=True)
+                                   .encode()).hexdigest()[:16]
+    try:
+        scan_id = history_mod.record(history, scan_dict, label, settings_hash,
+                                     datetime.now(UTC).isoformat(timespec="seconds"))
+    except history_mod.HistoryError as exc:
+        fail(str(exc))
+    return f"recorded in {history} as #{scan_id}" + (f" ({label})" if label else "")
+
+
+def _trend_data(history: Path) -> list[dict[str, Any]]:
+    """Every scan in the history, oldest first, as `trend --format json` prints it and the reports chart it."""
+    from legacy_lens import history as history_mod
+
+    try:
+        rows = history_mod.scans(history)
+    except history_mod.HistoryError as exc:
+        fail(str(exc))
+    data: list[dict[str, Any]] = [{"id": r.id, "label": r.label, "recorded_at": r.recorded_at, "files": r.files,
+             "code_lines": r.code_lines, "components": r.components, "effort_p10": r.effort_p10,
+             "effort_p50": r.effort_p50, "effort_p90": r.effort_p90, "mean_risk": r.mean_risk,
+             "findings": dict(r.findings), "unresolved": r.unresolved} for r in rows]
+    for before, after in itertools.pairwise(data):
+        after["components_retired"] = max(0, before["components"] - after["components"])
+    return data
+
+
+def _after_scan(scan_dict: dict[str, Any], output: Path, baseline: dict[str, Any] | None, gates: list[str]) -> None:
+    """Diff the scan against the baseline and apply the quality gates (exit 1 on failure)."""
+    from legacy_lens import diff as diff_mod
+    from legacy_lens import diff_report
+
     d = None
     if baseline is not None:
         try:
@@ -386,12 +415,15 @@ def report(
         "legacy-lens-out"),
     fmt: Annotated[str, typer.Option("--format", "-f", help="Comma-separated: md, html, json, sarif, csv.")] = (
         "md,html"),
+    history: Annotated[Path | None, typer.Option("--history", metavar="DB", help=(
+        "History database: add the trend over its recorded scans to the Markdown and HTML reports."))] = None,
 ) -> None:
     """Re-render reports from a scan.json without rescanning."""
     formats = _formats(fmt)
     scan_dict = load_scan(scan_json)
+    trend = _trend_data(history) if history is not None else None
     try:
-        written = write_reports(scan_dict, output, formats)
+        written = write_reports(scan_dict, output, formats, trend=trend)
     except ValueError as exc:
         fail(f"{scan_json} cannot be rendered: {exc}")
     for path in written:
@@ -585,18 +617,7 @@ def trend(
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, md or json.")] = "table",
 ) -> None:
     """Lines, effort, risk, findings and retired components over the recorded scans."""
-    from legacy_lens import history as history_mod
-
-    try:
-        rows = history_mod.scans(history)
-    except history_mod.HistoryError as exc:
-        fail(str(exc))
-    data: list[dict[str, Any]] = [{"id": r.id, "label": r.label, "recorded_at": r.recorded_at, "files": r.files,
-             "code_lines": r.code_lines, "components": r.components, "effort_p10": r.effort_p10,
-             "effort_p50": r.effort_p50, "effort_p90": r.effort_p90, "mean_risk": r.mean_risk,
-             "findings": dict(r.findings), "unresolved": r.unresolved} for r in rows]
-    for before, after in itertools.pairwise(data):
-        after["components_retired"] = max(0, before["components"] - after["components"])
+    data = _trend_data(history)
     if fmt == "json":
         typer.echo(json.dumps(data, indent=2, sort_keys=True))
         return

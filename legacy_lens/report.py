@@ -149,6 +149,39 @@ NO_PLAN = (
 NO_ESTIMATE = "No effort estimate: no unit of migration in a language with a gearing factor was found"
 TIMES = "\N{MULTIPLICATION SIGN}"
 EN_DASH = "\N{EN DASH}"
+# Change coupling and hotspots (section 13), from the git history of the scan roots.
+COUPLING_ROWS = 20  # the strongest pairs shown; scan.json holds up to 200
+HOTSPOT_ROWS = 20
+COUPLING_NAMES = 4  # component names listed per file of a pair
+NO_GIT = "no git history: the scan root is not in a git repository (or git is missing)"
+NO_COUPLING_RECORDED = (
+    "This scan records no change coupling: it was made by a version of legacy-lens from before git signals. "
+    "Scan again to get it"
+)
+_COMMITS = re.compile(r"^(\d+) commit")
+_WINDOW = re.compile(r" in the (\d+) days ")
+# Trend (section 14): the scans recorded in a history database, passed in beside the scan.
+NO_TREND = (
+    "No trend: this report was rendered without a history database. Scan with --history DB (or re-render "
+    "with legacy-lens report scan.json --history DB) to follow code lines, effort, risk and findings over time"
+)
+ONE_SCAN_TREND = (
+    "Only one scan is recorded in the history so far, so there is no trend yet: it starts with the next "
+    "recorded scan"
+)
+NO_SCAN_TREND = "The history database holds no scan yet, so there is no trend"
+TREND_CHART_SCANS = 60  # the chart draws the latest scans; the table lists up to ``top_n``
+TREND_CATEGORIES: tuple[str, ...] = ("mandatory", "optional", "potential")
+# Geometry of the trend chart's small multiples, in CSS pixels: two columns of panels.
+TREND_WIDTH = 960
+TREND_COLUMNS = 2
+TREND_GAP = 24
+TREND_PANEL_HEIGHT = 196
+TREND_LEFT = 54  # room for the y tick labels
+TREND_RIGHT = 12
+TREND_TOP = 30  # the panel title
+TREND_BOTTOM = 30  # the scan labels
+TREND_LABEL_CHARS = 16
 
 View = dict[str, Any]
 Row = dict[str, Any]
@@ -188,9 +221,9 @@ class MarkdownFormatter:
     extension: str = "report.md"
     template: str = "report.md.j2"
 
-    def format(self, scan: Mapping[str, Any]) -> str:
-        """Render the Markdown report."""
-        return _environment().get_template(self.template).render(build_view(scan))
+    def format(self, scan: Mapping[str, Any], trend: Sequence[Mapping[str, Any]] | None = None) -> str:
+        """Render the Markdown report; ``trend`` is the history's rows (see :func:`write_reports`)."""
+        return _environment().get_template(self.template).render(build_view(scan, trend=trend))
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,9 +233,9 @@ class HtmlFormatter:
     extension: str = "report.html"
     template: str = "report.html.j2"
 
-    def format(self, scan: Mapping[str, Any]) -> str:
-        """Render the HTML report."""
-        context = build_html_view(scan)
+    def format(self, scan: Mapping[str, Any], trend: Sequence[Mapping[str, Any]] | None = None) -> str:
+        """Render the HTML report; ``trend`` is the history's rows (see :func:`write_reports`)."""
+        context = build_html_view(scan, trend=trend)
         context["assets"] = _html_assets()
         return _environment().get_template(self.template).render(context)
 
@@ -212,9 +245,17 @@ FORMATTERS: Mapping[str, Formatter] = MappingProxyType(
 )
 
 
-def write_reports(scan: Mapping[str, Any], out_dir: Path, formats: Sequence[str]) -> list[Path]:
+def write_reports(
+    scan: Mapping[str, Any],
+    out_dir: Path,
+    formats: Sequence[str],
+    trend: Sequence[Mapping[str, Any]] | None = None,
+) -> list[Path]:
     """Write the requested formats into ``out_dir`` and return the paths written.
 
+    ``trend`` is the scans recorded in a history database, oldest first, as
+    ``legacy-lens trend --format json`` prints them; only the Markdown and HTML
+    reports show it, so ``scan.json`` stays the same whatever the history holds.
     Every report is rendered before any file is touched, and each file is
     replaced atomically, so a failure never leaves a half-written or mixed set.
     """
@@ -223,9 +264,16 @@ def write_reports(scan: Mapping[str, Any], out_dir: Path, formats: Sequence[str]
         raise ValueError(f"unknown report format(s) {unknown}; choose from {sorted(FORMATTERS)}")
     wanted = list(dict.fromkeys(formats))  # de-duplicate, keep the caller's order
     # Render everything before writing anything; a multi-file format (CSV) yields several files.
-    rendered = [item for name in wanted for item in render_files(FORMATTERS[name], scan).items()]
+    rendered = [item for name in wanted for item in _render(FORMATTERS[name], scan, trend).items()]
     out_dir.mkdir(parents=True, exist_ok=True)
     return [_write_atomic(out_dir / file_name, text) for file_name, text in rendered]
+
+
+def _render(formatter: Formatter, scan: Mapping[str, Any], trend: Sequence[Mapping[str, Any]] | None) -> dict[str, str]:
+    """The files one formatter writes; the Markdown and HTML reports also show the trend."""
+    if isinstance(formatter, (MarkdownFormatter, HtmlFormatter)):
+        return {formatter.extension: formatter.format(scan, trend=trend)}
+    return render_files(formatter, scan)
 
 
 def _write_atomic(path: Path, text: str) -> Path:
@@ -334,8 +382,12 @@ def _html_assets() -> Mapping[str, str]:
 # --------------------------------------------------------------------------- view
 
 
-def build_view(scan: Mapping[str, Any], *, top_n: int = TOP_N) -> View:
+def build_view(
+    scan: Mapping[str, Any], *, top_n: int = TOP_N, trend: Sequence[Mapping[str, Any]] | None = None
+) -> View:
     """Compute every table, count and chart the templates render. Pure function.
+
+    ``trend`` is the history's rows, oldest first (None when the report is rendered without one).
 
     Counts are computed from the scan's lists (files, components, edges,
     diagnostics) rather than copied from ``summary`` so that every number in the
@@ -365,6 +417,8 @@ def build_view(scan: Mapping[str, Any], *, top_n: int = TOP_N) -> View:
         "effort_risk": _effort_risk(components, (scan.get("summary") or {}).get("estimate")),
         "plan": _plan(plan, by_id, findings, top_n),
         "no_plan": NO_PLAN,
+        "coupling": _change_coupling(scan.get("plan"), components, by_id),
+        "trend": _trend(trend, top_n),
         "diagnostics": _diagnostics(scan.get("diagnostics") or [], top_n),
         "limits": {"top_n": top_n, "top_components": TOP_COMPONENTS, "crud_columns": MAX_CRUD_COLUMNS,
                    "wave_items": WAVE_ITEMS, "callers": CALLERS_SHOWN},
@@ -1598,6 +1652,192 @@ def _diagnostics(diagnostics: Iterable[Mapping[str, Any]], top_n: int) -> View:
     }
 
 
+# --------------------------------------------------------------------------- change coupling and hotspots
+
+
+def _component_names(component_ids: Sequence[str], by_id: Mapping[str, Mapping[str, Any]]) -> str:
+    """The first few components' names, then how many more; a dash when there is none."""
+    names = [_name_of(c, by_id) for c in component_ids[:COUPLING_NAMES]]
+    more = len(component_ids) - len(names)
+    return ", ".join(names) + (f" and {more} more" if more > 0 else "") if names else MISSING
+
+
+def _change_coupling(
+    plan: object, components: Sequence[Mapping[str, Any]], by_id: Mapping[str, Mapping[str, Any]]
+) -> View:
+    """Section 13: pairs of files that change together (``plan.change_coupling``) and the most changed components.
+
+    ``change_coupling`` is null when no scan root is in a git repository, an empty list when no
+    pair passed code-maat's thresholds, and missing from scans made before git signals.
+    """
+    raw = plan.get("change_coupling") if isinstance(plan, Mapping) else None
+    if not isinstance(plan, Mapping) or "change_coupling" not in plan or not isinstance(raw, (list, type(None))):
+        status = "absent"
+    elif raw is None:
+        status = "none"
+    else:
+        status = "pairs" if raw else "empty"
+    wave_of: dict[str, int] = {}
+    for wave in (plan.get("waves") if isinstance(plan, Mapping) else None) or []:
+        number = _int(wave.get("wave")) if isinstance(wave, Mapping) else None
+        if number is not None:
+            for component_id in wave.get("components") or []:
+                wave_of.setdefault(str(component_id), number)
+
+    def waves(ids: Sequence[str]) -> list[int]:
+        return sorted({wave_of[c] for c in ids if c in wave_of})
+
+    pairs: list[Row] = []
+    for item in raw if isinstance(raw, list) else []:
+        if not isinstance(item, Mapping):
+            continue
+        ids_a = sorted(str(c) for c in item.get("components_a") or [])
+        ids_b = sorted(str(c) for c in item.get("components_b") or [])
+        waves_a, waves_b = waves(ids_a), waves(ids_b)
+        degree = _float(item.get("degree"))
+        pairs.append({
+            "a": str(item.get("a") or MISSING), "b": str(item.get("b") or MISSING),
+            "components_a": _component_names(ids_a, by_id), "components_b": _component_names(ids_b, by_id),
+            "ids_a": ", ".join(ids_a), "ids_b": ", ".join(ids_b),
+            "shared": _int(item.get("shared_commits")), "degree": degree, "degree_text": _pct(degree),
+            "waves": f"{', '.join(map(str, waves_a)) or MISSING} / {', '.join(map(str, waves_b)) or MISSING}"
+                     if waves_a or waves_b else MISSING,
+            "cross_wave": bool(waves_a and waves_b and waves_a != waves_b),
+        })  # fmt: skip
+    pairs.sort(key=lambda r: (-(r["degree"] or 0.0), -(r["shared"] or 0), r["a"], r["b"]))
+
+    hotspots: list[Row] = []
+    window: int | None = None
+    git_signals = False
+    for component in components:
+        risk = component.get("risk")
+        if not isinstance(risk, Mapping):
+            continue
+        drivers = {str(d.get("name")): d for d in risk.get("drivers") or [] if isinstance(d, Mapping)}
+        frequency = drivers.get("change frequency")
+        if frequency is None:
+            continue
+        git_signals = True
+        detail = str(frequency.get("detail") or "")
+        counted = _COMMITS.match(detail)
+        commits = int(counted.group(1)) if counted else None
+        if window is None and (found := _WINDOW.search(detail)):
+            window = int(found.group(1))
+        # ``value`` is x / (x + k) of the commit count, so it ranks like the count when the detail cannot be read.
+        value = _float(frequency.get("value")) or 0.0
+        if commits == 0 or (commits is None and value <= 0):
+            continue
+        author = drivers.get("author concentration")
+        share = _float(author.get("value")) if author is not None else None
+        score = _float(risk.get("score"))
+        hotspots.append({
+            "id": str(component["id"]), "name": str(component.get("name") or component["id"]),
+            "kind": str(component["kind"]), "where": _component_where(component),
+            "commits": commits, "value": value, "share": share, "share_text": _pct(share),
+            "single_author": share is not None and share >= 0.8,
+            "code_lines": _int(_metrics(component).get("code_lines")),
+            "score": score, "score_text": MISSING if score is None else f"{score:.1f}",
+        })  # fmt: skip
+    # Most commits first; among equals the larger component (more code to get wrong), then the more concentrated.
+    hotspots.sort(key=lambda r: (-r["value"], -(r["commits"] or 0), -(r["code_lines"] or 0), -(r["share"] or 0.0),
+                                 r["id"]))
+    return {
+        "status": status,
+        "no_git": NO_GIT,
+        "absent": NO_COUPLING_RECORDED,
+        "pairs": _capped(pairs, COUPLING_ROWS),
+        "cross_wave": sum(1 for r in pairs if r["cross_wave"]),
+        "hotspots": _capped(hotspots, HOTSPOT_ROWS),
+        "git_signals": git_signals,
+        "window": window,
+    }
+
+
+# --------------------------------------------------------------------------- trend over the history
+
+
+def _recorded(value: object) -> str:
+    """``2026-11-01T09:30:00+00:00`` as ``2026-11-01 09:30``; anything else as given."""
+    text = str(value or "")
+    if re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d.*", text):
+        return text[:16].replace("T", " ")
+    return text or MISSING
+
+
+def _trend_row(row: Mapping[str, Any], position: int) -> Row:
+    """One recorded scan, as the report shows it; ``row`` is as ``legacy-lens trend --format json`` prints it."""
+    scan_id = _int(row.get("id"))
+    ref = f"#{scan_id if scan_id is not None else position + 1}"
+    label = "" if row.get("label") in (None, "") else str(row.get("label"))
+    raw_findings = row.get("findings")
+    findings: Mapping[str, Any] = raw_findings if isinstance(raw_findings, Mapping) else {}
+    categories = {category: _int(findings.get(category)) or 0 for category in TREND_CATEGORIES}
+    p10, p50, p90 = (_float(row.get(key)) for key in ("effort_p10", "effort_p50", "effort_p90"))
+    if p50 is None:
+        effort_text = MISSING
+    elif p10 is None or p90 is None:
+        effort_text = _days(p50)
+    else:
+        effort_text = f"{_days(p50)} ({_days(p10)}{EN_DASH}{_days(p90)})"
+    risk = _float(row.get("mean_risk"))
+    return {
+        "ref": ref, "label": label, "name": label or ref, "recorded": _recorded(row.get("recorded_at")),
+        "files": _int(row.get("files")), "code_lines": _int(row.get("code_lines")),
+        "components": _int(row.get("components")), "retired": _int(row.get("components_retired")),
+        "p10": p10, "p50": p50, "p90": p90, "effort_text": effort_text,
+        "risk": risk, "risk_text": MISSING if risk is None else f"{risk:.1f}",
+        "findings": categories, "findings_total": sum(categories.values()),
+        "unresolved": _int(row.get("unresolved")),
+    }  # fmt: skip
+
+
+def _change_text(first: float | None, last: float | None, unit: str, decimals: int) -> str | None:
+    """``2,895 → 3,010 code lines (+115)``, or None when either end is unknown."""
+    if first is None or last is None:
+        return None
+    delta = last - first
+    return f"{first:,.{decimals}f} → {last:,.{decimals}f}{unit} ({delta:+,.{decimals}f})"
+
+
+def _trend(rows: Sequence[Mapping[str, Any]] | None, top_n: int) -> View:
+    """Section 14: the scans recorded in the history (oldest first), their table and what changed overall."""
+    scans = [_trend_row(row, n) for n, row in enumerate(rows or []) if isinstance(row, Mapping)]
+    if rows is None:
+        status, sentence = "none", NO_TREND
+    elif not scans:
+        status, sentence = "empty", NO_SCAN_TREND
+    elif len(scans) == 1:
+        status, sentence = "single", ONE_SCAN_TREND
+    else:
+        status, sentence = "trend", ""
+    changes: list[Row] = []
+    if status == "trend":
+        first, last = scans[0], scans[-1]
+        for name, key, unit, decimals in (
+            ("Code lines", "code_lines", "", 0), ("Components", "components", "", 0),
+            ("Effort P50", "p50", " person-days", 1), ("Mean risk", "risk", "", 1),
+            ("Findings", "findings_total", "", 0), ("Unresolved references", "unresolved", "", 0),
+        ):  # fmt: skip
+            text = _change_text(first[key], last[key], unit, decimals)
+            if text is not None:
+                changes.append({"name": name, "text": text})
+        retired = [s["retired"] for s in scans if s["retired"] is not None]
+        if retired:
+            changes.append({"name": "Components retired", "text": f"{sum(retired):,} over {len(retired):,} scan(s)"})
+    shown = scans[-top_n:]
+    return {
+        "status": status,
+        "sentence": sentence,
+        "scans": scans,
+        "count": len(scans),
+        "first": scans[0]["name"] if scans else "",
+        "last": scans[-1]["name"] if scans else "",
+        "changes": changes,
+        # The latest scans when there are more than the table shows; `legacy-lens trend` lists them all.
+        "table": {"rows": shown, "total": len(scans), "shown": len(shown), "truncated": len(scans) > len(shown)},
+    }
+
+
 # --------------------------------------------------------------------------- HTML-only pictures and the graph
 
 # A subsystem is the top-level folder of a file's path inside its scan root.
@@ -1997,9 +2237,212 @@ def _json_for_script(value: object) -> Markup:
     return Markup(text)
 
 
-def build_html_view(scan: Mapping[str, Any], *, top_n: int = TOP_N) -> View:
+def _short(value: float) -> str:
+    """A compact tick label: 950, 2,900, 12.5k, 1.2M, 0.5."""
+    if abs(value) >= 1_000_000:
+        return f"{round(value / 1_000_000, 3):g}M"
+    if abs(value) >= 10_000:
+        return f"{round(value / 1000, 2):g}k"
+    if float(value).is_integer():
+        return f"{value:,.0f}"
+    return f"{round(value, 6):g}"
+
+
+def _trend_axis(values: Sequence[float], from_zero: bool, integer: bool) -> tuple[float, float, list[float]]:
+    """Axis bounds and 1-2-5 ticks for a panel; line panels fit the data, bar panels start at 0.
+
+    Counts (``integer``) get whole-number ticks.
+    """
+    low_value, high = (0.0 if from_zero else min(values)), max(values)
+    low = low_value
+    if high <= low:
+        spread = abs(high) * 0.1 or 1.0
+        high += spread
+        if not from_zero:
+            low = max(0.0, low - spread) if low_value >= 0 else low - spread
+    step = max(1.0, _nice_step(high - low, 4)) if integer else _nice_step(high - low, 4)
+    axis_low = 0.0 if from_zero else math.floor(low / step) * step
+    axis_high = math.ceil(high / step - 1e-9) * step
+    if axis_high <= axis_low:
+        axis_high = axis_low + step
+    count = round((axis_high - axis_low) / step)
+    return axis_low, axis_high, [round(axis_low + k * step, 9) for k in range(count + 1)]
+
+
+def _runs(indices: Sequence[int]) -> list[list[int]]:
+    """Consecutive runs in a sorted list of indices: a missing value breaks a line."""
+    runs: list[list[int]] = []
+    for index in indices:
+        if runs and runs[-1][-1] == index - 1:
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    return runs
+
+
+def _trend_chart(trend: View) -> View | None:
+    """Small multiples of the recorded scans, one panel per measure, sharing the scans across.
+
+    Code lines, effort P50 with its P10 to P90 band, mean risk and unresolved references
+    are lines with a dot per scan; findings by category are stacked bars; components
+    retired since the scan before are bars. Every dot and bar has a tooltip with its figures.
+    """
+    if trend["status"] != "trend":
+        return None
+    scans: list[Row] = trend["scans"][-TREND_CHART_SCANS:]
+    n = len(scans)
+    panel_width = (TREND_WIDTH - TREND_GAP * (TREND_COLUMNS - 1)) / TREND_COLUMNS
+    plot_width = panel_width - TREND_LEFT - TREND_RIGHT
+    step = plot_width / n  # each scan owns a slot; its dot and bars sit in the middle
+    bar_width = round(min(24.0, step * 0.6), 2)
+    offsets = [step * (i + 0.5) for i in range(n)]
+    # Label every scan when the labels fit, else every k-th (and always the latest).
+    longest = min(TREND_LABEL_CHARS, max(len(s["name"]) for s in scans)) * CHART_CHAR_WIDTH
+    every = max(1, math.ceil((longest + 8) / step))
+    labelled = [i for i in range(n) if (n - 1 - i) % every == 0]
+    label_width = min(TREND_LABEL_CHARS * CHART_CHAR_WIDTH, step * every - 6)
+
+    specs: list[tuple[str, str, str]] = [
+        ("code", "Code lines", "line"),
+        ("effort", f"Effort P50 in person-days, band P10{EN_DASH}P90", "line"),
+        ("risk", "Mean risk score (0 to 100)", "line"),
+        ("findings", "Findings by category", "stack"),
+        ("retired", "Components retired since the scan before", "bars"),
+        ("unresolved", "Unresolved references", "line"),
+    ]
+    series: dict[str, list[float | None]] = {
+        "code": [None if s["code_lines"] is None else float(s["code_lines"]) for s in scans],
+        "effort": [s["p50"] for s in scans],
+        "risk": [s["risk"] for s in scans],
+        "unresolved": [None if s["unresolved"] is None else float(s["unresolved"]) for s in scans],
+        "findings": [float(s["findings_total"]) for s in scans],
+        "retired": [None if s["retired"] is None else float(s["retired"]) for s in scans],
+    }
+
+    def point_title(key: str, scan: Row) -> str:
+        where = f"{scan['name']} ({scan['ref']}, {scan['recorded']})" if scan["label"] else \
+            f"{scan['ref']} ({scan['recorded']})"  # fmt: skip
+        if key == "code":
+            return f"{where}: {scan['code_lines']:,} code lines"
+        if key == "effort":
+            return f"{where}: effort P50 {scan['effort_text']} person-days"
+        if key == "risk":
+            return f"{where}: mean risk {scan['risk_text']}"
+        return f"{where}: {scan['unresolved']:,} unresolved reference(s)"
+
+    panels: list[View] = []
+    rows = math.ceil(len(specs) / TREND_COLUMNS)
+    for index, (key, title, shape) in enumerate(specs):
+        px = (index % TREND_COLUMNS) * (panel_width + TREND_GAP)
+        py = (index // TREND_COLUMNS) * TREND_PANEL_HEIGHT
+        left, right = px + TREND_LEFT, px + TREND_LEFT + plot_width
+        top, bottom = py + TREND_TOP, py + TREND_PANEL_HEIGHT - TREND_BOTTOM
+        values = series[key]
+        known = [i for i, v in enumerate(values) if v is not None]
+        panel: View = {
+            "key": key, "title": title, "x": round(px, 2), "title_y": py + 14,
+            "left": round(left, 2), "right": round(right, 2), "top": top, "bottom": bottom,
+            "ticks": [], "lines": [], "bands": [], "points": [], "bars": [], "value_labels": [], "legend": [],
+            "note": "", "empty": None,
+            "xlabels": [
+                {"x": round(left + offsets[i], 2), "y": bottom + 15, "text": _fit(scans[i]["name"], label_width),
+                 "title": f"{scans[i]['name']} ({scans[i]['ref']}, recorded {scans[i]['recorded']})"}
+                for i in labelled
+            ],
+        }  # fmt: skip
+        panels.append(panel)
+        if not known:
+            panel["empty"] = "not recorded for these scans"
+            continue
+        extent = [v for v in values if v is not None]
+        if key == "effort":
+            extent += [s[k] for s in scans for k in ("p10", "p90") if s[k] is not None]
+        if shape == "bars":
+            extent.append(max(extent) * 1.15)  # headroom for the value printed above the tallest bar
+        low, high, ticks = _trend_axis(extent, from_zero=shape != "line", integer=key not in ("effort", "risk"))
+
+        def y_of(value: float, low: float = low, high: float = high, top: float = top, bottom: float = bottom) -> float:
+            return round(bottom - (value - low) / (high - low) * (bottom - top), 2)
+
+        def x_of(i: int, left: float = left) -> float:
+            return round(left + offsets[i], 2)
+
+        panel["ticks"] = [{"y": y_of(t), "label": _short(t)} for t in ticks]
+        if shape == "line":
+            if key == "effort":
+                banded = [i for i in known if scans[i]["p10"] is not None and scans[i]["p90"] is not None]
+                for run in _runs(banded):
+                    upper = [f"{x_of(i)},{y_of(scans[i]['p90'])}" for i in run]
+                    lower = [f"{x_of(i)},{y_of(scans[i]['p10'])}" for i in reversed(run)]
+                    if len(run) == 1:  # a lone scan's range is a short vertical bar
+                        upper = [f"{x_of(run[0]) - 2},{y_of(scans[run[0]]['p90'])}",
+                                 f"{x_of(run[0]) + 2},{y_of(scans[run[0]]['p90'])}"]  # fmt: skip
+                        lower = [f"{x_of(run[0]) + 2},{y_of(scans[run[0]]['p10'])}",
+                                 f"{x_of(run[0]) - 2},{y_of(scans[run[0]]['p10'])}"]  # fmt: skip
+                    panel["bands"].append(" ".join(upper + lower))
+            for run in _runs(known):
+                if len(run) > 1:
+                    panel["lines"].append(" ".join(f"{x_of(i)},{y_of(values[i] or 0.0)}" for i in run))
+            radius = 3.5 if step >= 12 else 2.2
+            panel["points"] = [
+                {"x": x_of(i), "y": y_of(values[i] or 0.0), "r": radius, "title": point_title(key, scans[i])}
+                for i in known
+            ]
+            first, last = values[known[0]], values[known[-1]]
+            decimals = 0 if key in ("code", "unresolved") else 1
+            if first is not None and last is not None:
+                panel["note"] = f"latest {last:,.{decimals}f} ({last - first:+,.{decimals}f})"
+        elif shape == "stack":
+            for i, scan in enumerate(scans):
+                base = 0.0
+                for category in TREND_CATEGORIES:
+                    count = scan["findings"][category]
+                    if count <= 0:
+                        continue
+                    y_top, y_base = y_of(base + count), y_of(base)
+                    panel["bars"].append({
+                        "x": round(x_of(i) - bar_width / 2, 2), "y": y_top, "width": bar_width,
+                        "height": round(y_base - y_top, 2), "cls": f"tb-{category}",
+                        "title": f"{scan['name']}: {count:,} {category} finding(s)",
+                    })  # fmt: skip
+                    base += count
+            legend_x = right
+            for category in reversed(TREND_CATEGORIES):
+                legend_x -= len(category) * CHART_CHAR_WIDTH + 14 + 12
+                panel["legend"].append({"x": round(legend_x, 2), "y": py + 5, "cls": f"tb-{category}",
+                                        "name": category})  # fmt: skip
+            panel["legend"].reverse()
+            panel["note"] = ""
+        else:  # bars: components retired
+            for i in known:
+                count = values[i] or 0.0
+                y_top = y_of(count)
+                panel["bars"].append({
+                    "x": round(x_of(i) - bar_width / 2, 2), "y": y_top, "width": bar_width,
+                    "height": round(bottom - y_top, 2), "cls": "tb-retired",
+                    "title": f"{scans[i]['name']}: {int(count):,} fewer component(s) than the scan before",
+                })  # fmt: skip
+                if step >= 18:
+                    panel["value_labels"].append({"x": x_of(i), "y": round(y_top - 4, 2), "text": f"{int(count):,}"})
+            panel["note"] = f"{int(sum(values[i] or 0.0 for i in known)):,} in all"
+    return {
+        "width": TREND_WIDTH,
+        "height": rows * TREND_PANEL_HEIGHT,
+        "panels": panels,
+        "scans": n,
+        "total": trend["count"],
+        "cut": trend["count"] > n,
+        "label": f"Trend over {n} recorded scans, from {scans[0]['name']} to {scans[-1]['name']}: code lines, "
+                 f"effort P50 with its P10 to P90 band, mean risk, findings by category, components retired "
+                 f"and unresolved references",
+    }  # fmt: skip
+
+
+def build_html_view(
+    scan: Mapping[str, Any], *, top_n: int = TOP_N, trend: Sequence[Mapping[str, Any]] | None = None
+) -> View:
     """:func:`build_view` plus the pictures and the embedded graph that only the HTML report draws."""
-    view = build_view(scan, top_n=top_n)
+    view = build_view(scan, top_n=top_n, trend=trend)
     files: list[Mapping[str, Any]] = list(scan.get("files") or [])
     components: list[Mapping[str, Any]] = list(scan.get("components") or [])
     edges: list[Mapping[str, Any]] = list(scan.get("edges") or [])
@@ -2017,5 +2460,6 @@ def build_html_view(scan: Mapping[str, Any], *, top_n: int = TOP_N) -> View:
         "graph_json": _json_for_script(graph),
         "first_page": graph["nodes"][:COMPONENTS_PAGE],
         "graph_subsystems": graph["subsystems"],
+        "trend_chart": _trend_chart(view["trend"]),
     }
     return view

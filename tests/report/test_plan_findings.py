@@ -252,7 +252,7 @@ def test_shared_service_callers_are_capped(sample_scan: dict[str, Any]) -> None:
 
 def test_skills_rows_without_and_with_git_history(sample_scan: dict[str, Any]) -> None:
     md = render(sample_scan, "md")
-    section = between(md, "## 12. Skills inventory", "## 13. Diagnostics")
+    section = between(md, "## 12. Skills inventory", "## 13. Change coupling and hotspots")
     assert "**Bus factor:** the fewest people who together made more than half of the changes" in section
     assert "The scanned folders have no git history, so authors and bus factor are unknown." in section
     rows = md_table_after(section, "| Technology |")

@@ -32,12 +32,15 @@ MD_SECTIONS = [
     "## 10. Migration plan",
     "## 11. Shared-service candidates",
     "## 12. Skills inventory",
-    "## 13. Diagnostics",
+    "## 13. Change coupling and hotspots",
+    "## 14. Trend",
+    "## 15. Diagnostics",
     "## Appendix: how this was computed",
 ]
 HTML_SECTION_IDS = [
     "h-summary", "h-inventory", "h-parse", "h-depended", "h-unresolved", "h-dead",
-    "h-crud", "h-findings", "h-estimates", "h-plan", "h-shared", "h-skills", "h-diagnostics", "h-appendix",
+    "h-crud", "h-findings", "h-estimates", "h-plan", "h-shared", "h-skills", "h-coupling", "h-trend",
+    "h-diagnostics", "h-appendix",
 ]  # fmt: skip
 
 
@@ -581,7 +584,7 @@ def test_write_reports_is_atomic(
 def test_write_reports_renders_everything_before_writing(
     sample_scan: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken_format(self: object, scan: object) -> str:
+    def broken_format(self: object, scan: object, trend: object = None) -> str:
         raise RuntimeError("template error")
 
     monkeypatch.setattr(report.HtmlFormatter, "format", broken_format)
