@@ -445,6 +445,31 @@ def load_scan(path: Path) -> dict[str, Any]:
     return data
 
 
+@app.command("export-schema")
+def export_schema_command(
+    scan_json: Annotated[Path, typer.Argument(help="A scan.json written by `legacy-lens scan`.",
+                                              metavar="SCAN.json")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Folder to write the schemas to.")],
+    datapackage: Annotated[bool, typer.Option("--datapackage/--no-datapackage",
+                                              help="Also write a Frictionless datapackage.json listing them.")] = True,
+) -> None:
+    """Write one JSON Schema (draft 2020-12) per COBOL record layout, and a datapackage.json."""
+    from legacy_lens.schema_export import export_schemas
+
+    scan_dict = load_scan(scan_json)
+    if not isinstance(scan_dict.get("records"), list):
+        fail(f"{scan_json} holds no record layouts (it was written before legacy-lens laid records out); "
+             "scan again to get them")
+    try:
+        written = export_schemas(scan_dict, output, datapackage)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        fail(f"{scan_json} cannot be exported: its records are not as `legacy-lens scan` writes them ({exc!r})")
+    except OSError as exc:
+        fail(f"could not write to {output}: {exc.strerror or exc}", EXIT_NOTHING)
+    for path in written:
+        typer.echo(str(path))
+
+
 @app.command("export-graph")
 def export_graph_command(
     scan_json: Annotated[Path, typer.Argument(help="A scan.json written by `legacy-lens scan`.",

@@ -18,12 +18,13 @@ from __future__ import annotations
 import tomllib
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from legacy_lens import cobol_data
+from legacy_lens.datadict import layout_records
 from legacy_lens.extractors.cobol import program_name_value
 from legacy_lens.model import (
     INFO,
@@ -78,6 +79,8 @@ class Linked:
     # Per program with a SELECT: how many elementary items of each USAGE its FILE SECTION records hold
     # (copybooks COPYed there included).
     file_record_usage: dict[str, dict[str, int]] = field(default_factory=dict)
+    # Record layouts of the copybooks' 01 levels (legacy_lens.datadict), JSON-shaped, by id.
+    records: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -214,8 +217,7 @@ class Linker:
                 name = item.name
                 for old, new in replacements:
                     name = name.replace(old.upper(), new.upper())
-                item = DataItem(item.level, name, item.line, item.picture, item.usage, item.values, item.occurs,
-                                item.redefines)
+                item = replace(item, name=name, section="")
             out.append(item)
         return out
 
@@ -279,7 +281,29 @@ class Linker:
                 else:
                     self._static(ref, source, path)
         self._dd_links()
-        return Linked(self._components(), self._edge_list(), self.diagnostics, self._file_record_usage())
+        records = self._records(programs_including)
+        return Linked(self._components(), self._edge_list(), self.diagnostics, self._file_record_usage(), records)
+
+    def _records(self, programs_including: dict[str, list[str]]) -> list[dict[str, Any]]:
+        """Every copybook's 01-level records laid out, with the programs that COPY the copybook."""
+        out: dict[str, dict[str, Any]] = {}
+        for cid in sorted(self.data):
+            if not cid.startswith("copybook:") or not self.data[cid]:
+                continue
+            chosen = self.defs.get(cid)
+            path = chosen.path if chosen is not None else min(self._data_by_file[cid])
+            records, diagnostics = layout_records(self.spliced_items(cid), cid.split(":", 1)[1], path)
+            self.diagnostics.extend(diagnostics)
+            for record in records:
+                first = out.get(record["id"])
+                if first is not None:
+                    self.diagnostics.append(Diagnostic(
+                        path, INFO, "DUPLICATE-RECORD", f"{record['id']} is also laid out by {first['copybook']} "
+                        f"({first['file']}); that layout is used", record["line"]))
+                    continue
+                record["programs"] = sorted(programs_including.get(cid, []))
+                out[record["id"]] = record
+        return [out[k] for k in sorted(out)]
 
     def _file_record_usage(self) -> dict[str, dict[str, int]]:
         with_files = {f"program:{fa.program}" for ff in self.facts for fa in ff.extraction.file_assigns}

@@ -118,6 +118,13 @@ class DataItem:
     occurs: int = 0
     redefines: str = ""
     section: str = ""  # "file" for FILE SECTION records (and COPYs there), else ""
+    # Layout clauses (legacy_lens.datadict): SYNCHRONIZED, SIGN ... SEPARATE, OCCURS min TO max DEPENDING ON,
+    # and an 88-level VALUE with THRU ranges (its ``values`` are then range ends, not a list of values).
+    sync: bool = False
+    sign_separate: bool = False
+    occurs_min: int = 0
+    depending_on: str = ""
+    thru: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,3 +286,4 @@ class ScanResult:
     estimate: PortfolioEstimate | None = None
     coefficients: tuple[tuple[str, str, str], ...] = ()  # (name, value, source) behind the estimate
     plan: Mapping[str, Any] | None = None  # waves, shared services, skills, retire candidates (JSON-shaped)
+    records: tuple[Mapping[str, Any], ...] = ()  # record layouts of copybook 01 levels (JSON-shaped, datadict)

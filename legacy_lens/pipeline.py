@@ -448,7 +448,8 @@ def scan(roots: list[Path], settings: Settings, progress: Progress | None = None
     result = ScanResult(files=tuple(files), components=scored.components, edges=tuple(linked.edges), findings=(),
                         diagnostics=tuple(diagnostics), roots=tuple(r.as_posix() for r in roots),
                         unrecognised_files=unrecognised, estimate=scored.estimate,
-                        coefficients=tuple(estimate_mod.coefficient_table(settings.estimate)))
+                        coefficients=tuple(estimate_mod.coefficient_table(settings.estimate)),
+                        records=tuple(linked.records))
     return _plan(result, facts, list(found.candidates), linked.file_record_usage, settings, history)
 
 

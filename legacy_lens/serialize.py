@@ -127,6 +127,7 @@ def to_dict(result: ScanResult) -> dict[str, Any]:
         "findings": findings,
         "diagnostics": diagnostics,
         "plan": dict(result.plan) if result.plan is not None else None,
+        "records": [dict(r) for r in result.records],
     }
 
 

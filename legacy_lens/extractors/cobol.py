@@ -49,7 +49,9 @@ _PERFORM = re.compile(
     rf"\bPERFORM\s+(?P<a>{NAME})(?:\s+(?:IN|OF)\s+{NAME})?(?:\s+(?:THRU|THROUGH)\s+(?P<b>{NAME}))?", re.IGNORECASE
 )
 _PERFORM_KEYWORDS = {"VARYING", "UNTIL", "WITH", "TEST", "FOREVER", "TIMES"}
-_GOTO = re.compile(rf"\bGO\s+(?:TO\s+)?(?P<targets>(?:{NAME}\s*,?\s*)+?)(?:\s*DEPENDING\b|\s*\.|\s*$)",
+# Each target name is an atomic group: with a plain NAME, ``(?:NAME\s*,?\s*)+?`` could split one long word
+# into names in exponentially many ways before failing (found by make fuzz: a 1 KB member never finished).
+_GOTO = re.compile(rf"\bGO\s+(?:TO\s+)?(?P<targets>(?:(?>{NAME})\s*,?\s*)+?)(?:\s*DEPENDING\b|\s*\.|\s*$)",
                    re.IGNORECASE)
 _ALTER = re.compile(rf"\b(?P<a>{NAME})\s+TO\s+(?:PROCEED\s+TO\s+)?(?P<b>{NAME})", re.IGNORECASE)
 _MOVE = re.compile(
@@ -71,6 +73,16 @@ _USAGE = re.compile(
 )
 _OCCURS = re.compile(r"\bOCCURS\s+(?:(?P<min>\d+)\s+TO\s+)?(?P<max>\d+)", re.IGNORECASE)
 _REDEFINES = re.compile(rf"\bREDEFINES\s+(?P<name>{NAME})", re.IGNORECASE)
+# Layout clauses read for the data dictionary (legacy_lens.datadict); an explicit USAGE that is not one of
+# _USAGE's (COMP-6, POINTER-32, UTF-8 ...) is kept as written so that its size is never guessed.
+_SYNC = re.compile(r"\bSYNC(?:HRONIZED)?\b", re.IGNORECASE)
+_SIGN_SEPARATE = re.compile(r"\b(?:LEADING|TRAILING)\s+SEPARATE\b", re.IGNORECASE)
+_DEPENDING = re.compile(rf"\bDEPENDING\s+(?:ON\s+)?(?P<name>{NAME})", re.IGNORECASE)
+_THRU = re.compile(r"\bTHR(?:U|OUGH)\b", re.IGNORECASE)
+_USAGE_WORD = re.compile(rf"\bUSAGE\s+(?:IS\s+)?(?P<usage>{NAME})|\b(?P<comp>COMP(?:UTATIONAL)?-[A-Z0-9]+)\b",
+                         re.IGNORECASE)
+_KNOWN_USAGES = {"COMP", "COMP-1", "COMP-2", "COMP-3", "COMP-4", "COMP-5", "BINARY", "PACKED-DECIMAL", "POINTER",
+                 "INDEX", "DISPLAY-1", "NATIONAL", "DISPLAY"}
 _VALUE = re.compile(r"\bVALUES?\s+(?:IS\s+|ARE\s+)?(?P<rest>.*)$", re.IGNORECASE | re.DOTALL)
 _VALUE_TOKEN = re.compile(
     rf"(?P<lit>{_LITERAL})|(?P<fig>ZEROE?S?|SPACES?|HIGH-VALUES?|LOW-VALUES?|QUOTES?|NULLS?)\b|(?P<num>[-+]?\d[\d.]*)",
@@ -425,14 +437,30 @@ class _Extractor:
             if any(n in self.pre.requoted for n in range(line, line + text.count("\n") + 1)):
                 # A continued 'literal' was re-quoted with " for the grammar; '' inside it is one apostrophe.
                 values = tuple(v.replace("''", "'") for v in values)
+        usage_text = _normal_usage(usage.group("usage")) if usage else ""
+        unpictured = _mask_literals(rest.replace(pic.group(0), " ") if pic else rest)
+        explicit = _USAGE_WORD.search(unpictured)
+        if explicit:
+            word = (explicit.group("usage") or explicit.group("comp")).upper().replace("COMPUTATIONAL", "COMP")
+            if word not in _KNOWN_USAGES:
+                usage_text = word
+        depending = _DEPENDING.search(rest) if occurs else None
+        redefined = redefines.group("name").upper() if redefines else ""
+        for stand_in, tag in self.pre.tags.items():
+            redefined = redefined.replace(stand_in, tag)
         self.data_items.setdefault(owner, []).append(DataItem(
             level=level, name=name, line=line,
             picture=pic.group("pic").upper() if pic else "",
-            usage=_normal_usage(usage.group("usage")) if usage else "",
+            usage=usage_text,
             values=values,
             occurs=int(occurs.group("max")) if occurs else 0,
-            redefines=redefines.group("name").upper() if redefines else "",
-            section=self.section_at(line)))
+            redefines=redefined,
+            section=self.section_at(line),
+            sync=bool(_SYNC.search(unpictured)),
+            sign_separate=bool(_SIGN_SEPARATE.search(unpictured)),
+            occurs_min=int(occurs.group("min")) if occurs and occurs.group("min") else 0,
+            depending_on=depending.group("name").upper() if depending else "",
+            thru=level == 88 and bool(value and _THRU.search(value.group("rest")))))
 
     def _copies(self) -> None:
         """COPY statements were lifted out by the preprocessor; record them and mark their place."""

@@ -191,3 +191,18 @@ def test_decode_raises_only_binary_file(data: bytes) -> None:
         return
     assert isinstance(decoded, Decoded) and isinstance(decoded.text, str)
     assert all(code and message for code, message in decoded.warnings)
+
+
+def test_goto_pattern_cannot_backtrack_for_ever() -> None:
+    """Found by make fuzz: the fallback's GO TO pattern split one long word into names in exponentially many
+    ways when the statement did not end as expected; a 1 KB member never finished."""
+    import time
+
+    from legacy_lens.extractors.cobol import _GOTO
+
+    started = time.monotonic()
+    assert _GOTO.search("GO TO " + "A" * 60 + " !") is None
+    assert _GOTO.search("GO TO A, B, C DEPENDING ON X").group("targets").split(",")[0] == "A"  # type: ignore[union-attr]
+    text = "000100 PROCEDURE DIVISION.\n000200     ) GO TO " + "PARA" * 15 + " ! )\n"
+    cobol.extract(text, "src/GOTO.cbl", language_by_name("cobol"))
+    assert time.monotonic() - started < 5

@@ -1,0 +1,264 @@
+"""Record layouts of a scan as JSON Schema (draft 2020-12), and a Frictionless data package listing them.
+
+One schema per ``scan.json`` record (``records``, laid out by :mod:`legacy_lens.datadict`). An
+instance is a JSON object holding one record's fields by COBOL name:
+
+- text (alphanumeric, alphabetic, edited, national) is a string of at most the field's character
+  positions (``maxLength``; trailing spaces may be dropped);
+- a number (zoned, packed, binary) is a JSON number within the range its PICTURE allows
+  (``minimum``/``maximum``; no minimum below 0 when it is unsigned), with ``multipleOf`` 10^-scale
+  when it has decimals (``integer`` when it has none); COMP-5 takes the range of its bytes;
+  COMP-1/COMP-2 are plain numbers, POINTER and INDEX non-negative integers;
+- a group is an object, an OCCURS an array (``maxItems``, and ``minItems`` from OCCURS ... TO);
+- the items that share storage through REDEFINES are alternatives: exactly one of them is present
+  (``oneOf`` of ``required``);
+- 88-level condition names become ``enum`` when every value is a plain value of the field (no
+  THRU range, no HIGH-/LOW-VALUES), and are listed in ``x-cobol.conditions`` in any case;
+- FILLER holds no data and is left out; the named items inside a FILLER group are kept;
+- a field whose layout is uncertain says so (``x-cobol.uncertain`` and its description) and a field
+  whose USAGE is unknown has no ``type``: nothing is invented.
+
+Every property's description carries the COBOL name, PICTURE, USAGE, offset and length.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from legacy_lens.cobol_data import display_length
+
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+DATAPACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
+_TEXT = ("alphanumeric", "alphabetic", "alphanumeric-edited", "numeric-edited", "national")
+_DECIMAL = ("zoned-decimal", "packed-decimal", "binary")
+
+
+class _F:
+    """A field of a record, with its subordinate fields."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self.children: list[_F] = []
+
+    @property
+    def name(self) -> str:
+        return str(self.data["name"])
+
+
+def _tree(fields: list[dict[str, Any]]) -> list[_F]:
+    top: list[_F] = []
+    stack: list[_F] = []
+    for data in fields:
+        node = _F(data)
+        while stack and stack[-1].data["level"] >= data["level"]:
+            stack.pop()
+        (stack[-1].children if stack else top).append(node)
+        stack.append(node)
+    return top
+
+
+def _description(f: dict[str, Any]) -> str:
+    parts = [f"COBOL {f['name']} (level {f['level']:02d}, line {f['line']})"]
+    if f["picture"]:
+        parts.append(f"PIC {f['picture']}")
+    if f["usage"]:
+        parts.append(f"USAGE {f['usage']}")
+    if f["sync"]:
+        parts.append("SYNC")
+    if f["sign_separate"]:
+        parts.append("SIGN SEPARATE")
+    text = " ".join(parts) + f"; offset {f['offset']}, length {f['length']} bytes"
+    if f["occurs"]:
+        text += f", OCCURS {f['occurs_min']} TO {f['occurs']}" if f["depending_on"] else f", OCCURS {f['occurs']}"
+        if f["depending_on"]:
+            text += f" DEPENDING ON {f['depending_on']}"
+    if f["redefines"]:
+        text += f", REDEFINES {f['redefines']}"
+    if f["conditions"]:
+        text += "; condition names: " + ", ".join(
+            f"{c['name']} = {' THRU '.join(c['values']) if c['thru'] else ', '.join(map(_show, c['values']))}"
+            for c in f["conditions"])
+    if f["uncertain"]:
+        text += "; UNCERTAIN: " + "; ".join(f["notes"])
+    return text
+
+
+def _show(value: str) -> str:
+    return value[1:] if value.startswith("\x00") else repr(value)
+
+
+def _enum(f: dict[str, Any], numeric: bool) -> list[Any] | None:
+    """The 88-level values as JSON values of the field, or None when they cannot all be written as such."""
+    values: list[Any] = []
+    for condition in f["conditions"]:
+        if condition["thru"]:
+            return None
+        for value in condition["values"]:
+            figurative = value[1:] if value.startswith("\x00") else ""
+            if figurative.startswith(("ZERO", "ZEROS", "ZEROES")):
+                values.append(0 if numeric else "0" * _chars(f))
+            elif figurative.startswith("SPACE") and not numeric:
+                values.append("")
+            elif figurative:
+                return None
+            elif numeric:
+                try:
+                    number = float(value)
+                except ValueError:
+                    return None
+                values.append(int(number) if number.is_integer() and f["scale"] <= 0 else number)
+            else:
+                values.append(value.rstrip(" "))
+    return sorted(set(values), key=lambda v: (str(type(v)), v)) or None
+
+
+def _chars(f: dict[str, Any]) -> int:
+    return display_length(f["picture"]) if f["picture"] else 0
+
+
+def _elementary(f: dict[str, Any]) -> dict[str, Any]:
+    kind = f["type"]
+    schema: dict[str, Any] = {}
+    if kind in _TEXT:
+        schema = {"type": "string", "maxLength": _chars(f)}
+        if kind == "alphabetic":
+            schema["pattern"] = "^[A-Za-z ]*$"
+    elif kind in _DECIMAL and f["digits"]:
+        digits, scale = int(f["digits"]), int(f["scale"] or 0)
+        if scale > 0:
+            high: float | int = round((10 ** digits - 1) / 10 ** scale, scale)
+            schema = {"type": "number", "multipleOf": round(10.0 ** -scale, scale)}
+        else:
+            high = (10 ** digits - 1) * 10 ** -scale
+            schema = {"type": "integer"}
+            if scale < 0:
+                schema["multipleOf"] = 10 ** -scale
+        schema |= {"minimum": -high if f["signed"] else 0, "maximum": high}
+    elif kind == "native-binary":
+        bits = 8 * int(f["length"])
+        schema = {"type": "integer", "minimum": -(2 ** (bits - 1)) if f["signed"] else 0,
+                  "maximum": 2 ** (bits - 1) - 1 if f["signed"] else 2 ** bits - 1}
+        if f["scale"]:
+            schema = {"type": "number"}
+    elif kind == "float":
+        schema = {"type": "number"}
+    elif kind in ("pointer", "index"):
+        schema = {"type": "integer", "minimum": 0, "maximum": 2 ** 32 - 1}
+    enum = _enum(f, numeric=schema.get("type") in ("number", "integer")) if f["conditions"] and schema else None
+    if enum is not None:
+        schema["enum"] = enum
+    return schema
+
+
+def _cobol(f: dict[str, Any]) -> dict[str, Any]:
+    out = {k: f[k] for k in ("name", "level", "line", "offset", "length", "picture", "usage", "type", "occurs",
+                             "depending_on", "redefines", "uncertain")}
+    if f["conditions"]:
+        out["conditions"] = {c["name"]: [_show(v) if v.startswith("\x00") else v for v in c["values"]]
+                             for c in f["conditions"]}
+    return out
+
+
+def _field_schema(node: _F) -> dict[str, Any]:
+    f = node.data
+    inner = _object(node.children) if node.children else _elementary(f)
+    if f["occurs"]:
+        inner = {"type": "array", "items": inner, "maxItems": f["occurs"], "minItems": f["occurs_min"]}
+    return {"description": _description(f), **inner, "x-cobol": _cobol(f)}
+
+
+def _members(node: _F) -> tuple[dict[str, Any], list[str]]:
+    """(properties, names to require) a node contributes to its parent object."""
+    if node.name != "FILLER":
+        return {node.name: _field_schema(node)}, [node.name]
+    if not node.children or node.data["occurs"]:
+        return {}, []  # FILLER holds no data (an OCCURS FILLER table cannot be addressed by name)
+    obj = _object(node.children)
+    return dict(obj["properties"]), list(obj["required"])
+
+
+def _object(children: list[_F]) -> dict[str, Any]:
+    properties: dict[str, Any] = {}
+    required: list[str] = []
+    groups: dict[str, list[list[str]]] = {}  # redefined name -> the names each alternative requires
+    for child in children:
+        props, names = _members(child)
+        properties.update(props)
+        target = child.data["redefines"]
+        if target and target in groups:
+            groups[target].append(names)
+            continue
+        redefined = any(c.data["redefines"] == child.name for c in children) if child.name != "FILLER" else False
+        if redefined:
+            groups[child.name] = [names]
+            continue
+        required.extend(n for n in names if n not in required)
+    schema: dict[str, Any] = {"type": "object", "properties": properties, "required": required,
+                              "additionalProperties": False}
+    alternatives = [[{"required": names} for names in options if names] for options in groups.values()]
+    alternatives = [a for a in alternatives if a]
+    if alternatives:
+        schema["allOf"] = [{"oneOf": a} if len(a) > 1 else a[0] for a in alternatives]
+    return schema
+
+
+def record_schema(record: dict[str, Any]) -> dict[str, Any]:
+    """JSON Schema (draft 2020-12) of one ``scan.json`` record."""
+    body = _object(_tree(record["fields"]))
+    description = (f"COBOL record {record['name']} from copybook {record['copybook']} ({record['file']} line "
+                   f"{record['line']}): {record['length']} bytes"
+                   + (", variable length (OCCURS DEPENDING ON; the length is the maximum)" if record["variable"]
+                      else "")
+                   + ("; some fields' layout is uncertain (see x-cobol.uncertain)" if record["uncertain"] else ""))
+    return {
+        "$schema": SCHEMA_DIALECT,
+        "$id": f"urn:legacy-lens:{record['id']}",
+        "title": record["name"],
+        "description": description,
+        **body,
+        "x-cobol": {"record": record["name"], "copybook": record["copybook"], "file": record["file"],
+                    "line": record["line"], "length": record["length"], "variable": record["variable"],
+                    "uncertain": record["uncertain"], "programs": record.get("programs", [])},
+    }
+
+
+def _file_name(name: str, taken: set[str]) -> str:
+    base = re.sub(r"[^A-Za-z0-9._-]", "_", name).strip("._") or "record"
+    candidate, n = base, 1
+    while candidate.lower() in taken:
+        n += 1
+        candidate = f"{base}-{n}"
+    taken.add(candidate.lower())
+    return f"{candidate}.schema.json"
+
+
+def export_schemas(scan: dict[str, Any], out_dir: Path, datapackage: bool = True) -> list[Path]:
+    """Write one schema per record (and ``datapackage.json``) under ``out_dir``; returns the paths written."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    resources: list[dict[str, Any]] = []
+    taken: set[str] = set()
+    for record in scan.get("records", []):
+        schema = record_schema(record)
+        path = out_dir / _file_name(record["name"], taken)
+        path.write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        written.append(path)
+        resources.append({
+            "name": re.sub(r"[^a-z0-9._-]", "-", path.name.removesuffix(".schema.json").lower()),
+            "path": path.name, "format": "json", "mediatype": "application/schema+json",
+            "title": record["name"], "description": schema["description"],
+            "x-legacy-lens": {"id": record["id"], "copybook": record["copybook"], "file": record["file"],
+                              "length": record["length"], "programs": record.get("programs", [])},
+        })
+    if datapackage:
+        package = {"$schema": DATAPACKAGE_PROFILE, "name": "legacy-lens-record-layouts",
+                   "title": "Record layouts (JSON Schema) extracted by legacy-lens",
+                   "description": "One JSON Schema (draft 2020-12) per COBOL record layout found in the scan.",
+                   "resources": resources}
+        path = out_dir / "datapackage.json"
+        path.write_text(json.dumps(package, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+        written.append(path)
+    return written
