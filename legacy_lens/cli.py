@@ -150,6 +150,8 @@ def scan(
         })
     except ConfigError as exc:
         fail(str(exc))
+    for note in settings.notes:
+        err.print(f"note: {note}", markup=False)
     started = time.monotonic()
     stage = _Stage(output)
     with _interruptible(stage):
@@ -580,7 +582,7 @@ def rules(
 
     catalogue = load_catalogue(rules_path or ())
     for error in catalogue.errors:
-        err.print(f"[yellow]warning:[/] {error}", markup=True, highlight=False)
+        err.print(f"warning: {error}", markup=False, highlight=False)
     chosen = [r for r in catalogue.rules if code is None or r.code == code.upper()]
     if code is not None and not chosen:
         fail(f"no rule {code}; run `legacy-lens rules` to list them")

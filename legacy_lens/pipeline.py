@@ -472,8 +472,7 @@ def _plan(result: ScanResult, facts: list[FileFacts], candidates: list[Candidate
             if candidate is None:
                 continue
             try:
-                with open(candidate.abs_path, "rb") as handle:
-                    text = decode(handle.read(settings.max_file_bytes + 1)).text
+                text = decode(_read_regular(candidate.abs_path, settings.max_file_bytes + 1)).text
             except (OSError, BinaryFile):
                 continue  # already diagnosed when the file was extracted
             yield ff.file.path, ff.file.language, text

@@ -39,6 +39,7 @@ class Settings:
     measure_raw_parse: bool = False
     system_modules: tuple[str, ...] = ()
     rules_paths: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()  # messages for the user about how the settings were read
     estimate: est.EstimateSettings = field(default_factory=est.EstimateSettings)
     risk: rk.RiskSettings = field(default_factory=rk.RiskSettings)
     plan: pl.PlanSettings = field(default_factory=pl.PlanSettings)
@@ -62,7 +63,7 @@ def load_config(path: Path) -> dict[str, Any]:
     table = raw.get("scan", raw)
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [scan] must be a table of settings, not a {type(table).__name__}")
-    known = {f.name for f in fields(Settings)} - {"estimate", "risk", "plan"}
+    known = {f.name for f in fields(Settings)} - {"estimate", "risk", "plan", "notes"}
     values: dict[str, Any] = {}
     if isinstance(raw.get("estimate"), dict):
         values["estimate"] = _section(path, "estimate", raw["estimate"], est.EstimateSettings(), est.validate)
@@ -123,7 +124,14 @@ def resolve_settings(roots: list[Path], config: Path | None, overrides: dict[str
         for root in roots:
             candidate = root / CONFIG_FILE
             if root.is_dir() and candidate.is_file():
-                values.update(load_config(candidate))
+                found = load_config(candidate)
+                if "rules_paths" in found:
+                    # A config inside the scanned tree is as untrusted as the code: it must not bring in
+                    # rule files (their regular expressions run on every line). Use --config or --rules-path.
+                    del found["rules_paths"]
+                    values["notes"] = (f"{candidate}: rules_paths is ignored in a config found inside the scanned "
+                                       "tree; pass it with --config or --rules-path",)
+                values.update(found)
                 break
     for key, value in overrides.items():
         if value is None or value == () or value == []:

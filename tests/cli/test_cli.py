@@ -146,3 +146,18 @@ def test_day_rate_from_config_scales_cost(tmp_path: Path) -> None:
     estimate = json.loads((tmp_path / "out" / "scan.json").read_text())["summary"]["estimate"]
     assert estimate["cost"]["currency"] == "EUR" and estimate["cost"]["day_rate"] == 500
     assert estimate["cost"]["p50"] == pytest.approx(estimate["p50"] * 500, abs=100)
+
+
+def test_rules_paths_from_a_config_inside_the_scanned_tree_are_ignored(tmp_path: Path) -> None:
+    (tmp_path / "A.cbl").write_text(fixed("IDENTIFICATION DIVISION.", "PROGRAM-ID. A."))
+    planted = tmp_path / "planted"
+    planted.mkdir()
+    (planted / "evil.yml").write_text(
+        "- code: XX999\n  name: planted\n  category: optional\n  severity: low\n  effort: 1\n"
+        "  match: {pattern: {regex: 'PROGRAM'}}\n  docs: {why: w, remediation: r}\n")
+    (tmp_path / "legacy-lens.toml").write_text("[scan]\nrules_paths = ['planted']\n")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["scan", str(tmp_path), "-o", str(out), "-f", "json"])
+    assert result.exit_code == 0, result.output
+    assert "rules_paths is ignored" in result.output
+    assert not [f for f in json.loads((out / "scan.json").read_text())["findings"] if f["rule"] == "XX999"]
