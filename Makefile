@@ -5,7 +5,7 @@ STAMP := $(VENV)/.installed
 EXAMPLE := examples/benefits
 OUT := out/demo
 
-.PHONY: demo test venv clean lint fuzz
+.PHONY: demo test venv clean lint fuzz bench
 
 FUZZ_MINUTES ?= 10
 
@@ -33,6 +33,11 @@ test: $(STAMP)
 # Long property-based fuzzing: every target in tests/hostile/test_properties.py for FUZZ_MINUTES each.
 fuzz: $(STAMP)
 	FUZZ_MINUTES=$(FUZZ_MINUTES) $(BIN)/python tests/hostile/fuzz.py --out out/fuzz
+
+# Speed against the tree-sitter parse floor on a synthetic estate (not part of `make test`).
+BENCH_LINES ?= 500000
+bench: $(STAMP)
+	$(BIN)/python bench/benchmark.py --lines $(BENCH_LINES) --json out/bench/bench.json
 
 lint: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[lint]'

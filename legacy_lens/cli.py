@@ -114,6 +114,10 @@ def scan(
         "Record this scan in a SQLite history database (created if missing)."))] = None,
     label: Annotated[str | None, typer.Option("--label", help="Name this scan in the history (a commit SHA, a "
                                               "date).")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Parse every file; neither read nor write the "
+                                           "incremental cache.")] = False,
+    cache_dir: Annotated[Path | None, typer.Option("--cache-dir", metavar="DIR", help=(
+        "Folder of the incremental cache (default: .legacy-lens/cache in the first scan root)."))] = None,
 ) -> None:
     """Scan legacy code and write scan.json, report.md and report.html."""
     formats = _formats(fmt)
@@ -147,6 +151,7 @@ def scan(
             "max_file_bytes": max_file_size, "timeout": timeout, "max_files": max_files,
             "formats": formats, "measure_raw_parse": measure_raw_parse or None,
             "rules_paths": [str(p) for p in rules_path] if rules_path else None,
+            "cache": not no_cache, "cache_dir": str(cache_dir) if cache_dir else None,
         })
     except ConfigError as exc:
         fail(str(exc))
@@ -478,16 +483,21 @@ def export_graph_command(
                                               metavar="SCAN.json")],
     fmt: Annotated[str, typer.Option("--format", "-f", help="graphml, gexf, dot or mermaid.")] = "graphml",
     output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")] = None,
+    view: Annotated[str, typer.Option("--view", help="dependencies (components and edges) or lineage "
+                                      "(dataset -> batch step -> dataset).")] = "dependencies",
 ) -> None:
-    """Export the dependency graph for Gephi, yEd, Graphviz or Mermaid."""
-    from legacy_lens.graph_export import GRAPH_FORMATS, export_graph
+    """Export the dependency graph (or the dataset lineage) for Gephi, yEd, Graphviz or Mermaid."""
+    from legacy_lens.graph_export import GRAPH_FORMATS, GRAPH_VIEWS, export_graph
 
     chosen = fmt.strip().lower()
     if chosen not in GRAPH_FORMATS:
         fail(f"unknown graph format {fmt!r}; choose from {', '.join(GRAPH_FORMATS)}")
+    chosen_view = view.strip().lower()
+    if chosen_view not in GRAPH_VIEWS:
+        fail(f"unknown graph view {view!r}; choose from {', '.join(GRAPH_VIEWS)}")
     scan_dict = load_scan(scan_json)
     try:
-        text = export_graph(scan_dict, chosen)
+        text = export_graph(scan_dict, chosen, chosen_view)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         fail(f"{scan_json} cannot be exported: it does not hold the components and edges of a scan ({exc!r})")
     if output is None:
@@ -696,6 +706,29 @@ def languages(
                       f"tree-sitter ({s.grammar})" if s.grammar else "purpose-built line parser",
                       s.sniff_description or "; ".join(p.pattern for p in s.sniff) or "-")
     Console(highlight=False).print(table)
+
+
+cache_app = typer.Typer(help="The incremental cache of per-file facts.", no_args_is_help=True)
+app.add_typer(cache_app, name="cache")
+
+
+@cache_app.command("clear")
+def cache_clear(
+    path: Annotated[Path, typer.Argument(help="The scan root (its .legacy-lens/cache is removed).")] = Path("."),
+    cache_dir: Annotated[Path | None, typer.Option("--cache-dir", metavar="DIR", help=(
+        "The cache folder, when scans used --cache-dir."))] = None,
+) -> None:
+    """Delete the incremental cache, so that the next scan parses every file."""
+    from legacy_lens import cache as cache_mod
+
+    if cache_dir is None and not path.exists():
+        fail(f"path not found: {path} (give the scan root whose cache to clear)")
+    directory = cache_dir if cache_dir is not None else cache_mod.default_dir([path])
+    try:
+        removed = cache_mod.clear(directory)
+    except OSError as exc:
+        fail(f"could not remove {directory}: {exc.strerror or exc}", EXIT_NOTHING)
+    typer.echo(f"removed {directory}" if removed else f"no cache at {directory}")
 
 
 def main() -> None:

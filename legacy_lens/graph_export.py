@@ -31,6 +31,9 @@ in the code make the reference).
   are dotted arrows.
 
 All four are deterministic: nodes in id order, edges in scan order.
+
+:func:`lineage_graph` is a second view (``export-graph --view lineage``): datasets and the batch steps
+that read and write them, so a reader sees which job produces the file another job consumes.
 """
 
 from __future__ import annotations
@@ -43,8 +46,8 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 import networkx as nx
 
-__all__ = ["GRAPH_FORMATS", "MERMAID_MAX_EDGES", "build_graph", "export_graph", "to_dot", "to_gexf",
-           "to_graphml", "to_mermaid"]
+__all__ = ["GRAPH_FORMATS", "GRAPH_VIEWS", "MERMAID_MAX_EDGES", "build_graph", "export_graph", "lineage_graph",
+           "to_dot", "to_gexf", "to_graphml", "to_mermaid"]
 
 MERMAID_MAX_EDGES = 500
 
@@ -178,15 +181,180 @@ def to_mermaid(g: Graph, max_edges: int = MERMAID_MAX_EDGES) -> str:
     return "\n".join(lines) + "\n"
 
 
+# -- dataset lineage through batch ------------------------------------------------------------------------------
+
+_DD_SELECT = re.compile(r"^((?:job|proc):\S+) step (\S+) DD ")
+_STEP_RUN_VIAS = ("ikjeft01-run", "dfsrrc00-parm")  # the program a utility step really runs (TSO batch, IMS)
+_WRITE_KINDS = ("writes", "updates", "deletes")
+
+
+def _locations(edge: Mapping[str, Any]) -> list[tuple[str, int]]:
+    return [(str(loc.get("file")), int(loc.get("line") or 0)) for loc in edge.get("locations") or []]
+
+
+def lineage_graph(scan: Mapping[str, Any]) -> Graph:
+    """Dataset -> batch step -> dataset, built from the scan's JCL and DD-to-SELECT edges.
+
+    A *step* is the stretch of a job (or proc) between one ``EXEC`` and the next: the scan's ``runs``
+    edges with ``via`` ``jcl-exec`` mark where each starts (their locations), and a ``DD`` belongs to the
+    last step that starts on or before its line in the same file. The step runs the program of its
+    ``EXEC``, or the program a utility runs for it (``ikjeft01-run``, ``dfsrrc00-parm``); its name comes
+    from the ``jcl-dd-select`` edges (``job:X step S DD ...``), which also give the program's OPEN mode,
+    preferred over the DD's DISP. Steps without such an edge are named by the line of their ``EXEC``.
+
+    The uses are: ``reads``/``writes``/``updates``/``deletes`` edges from jobs and procs with via
+    ``jcl-dd``, those with via ``jcl-proc-symbols`` (a cataloged proc's DDs with the caller's symbols
+    substituted, placed on the calling step) and the programs' ``jcl-dd-select`` edges. A proc's own DDs
+    are left out when a caller's ``jcl-proc-symbols`` edges give them resolved (its defaults, e.g. a
+    ``TEST.`` qualifier, are not what runs); otherwise they become steps of the proc, joined to each
+    calling step by a ``runs`` edge.
+
+    Nodes: ``step:OWNER.STEP`` (kind ``step``; ``name``, ``label``, ``job`` = the owning job or proc id,
+    ``runs`` = the program or proc id, ``file``, ``line``) and ``dataset:DSN`` (kind ``dataset``). Edges:
+    dataset -> step ``reads``; step -> dataset ``writes``, ``updates`` or ``deletes`` (an update also
+    reads: it gets both); step -> step ``runs`` (job step to the steps of the proc it calls). Each
+    edge carries ``via``, ``detail`` and ``locations``. Deterministic: nodes and edges sorted by id.
+    """
+    components = {str(c["id"]): c for c in scan.get("components") or []}
+    edges = list(scan.get("edges") or [])
+    # Step starts and the programs utilities run, per (owner, file).
+    starts: dict[tuple[str, str], list[tuple[int, str]]] = {}
+    inner: dict[tuple[str, str], list[tuple[int, str]]] = {}
+    for e in edges:
+        src = str(e["source"])
+        if e.get("kind") != "runs" or not src.startswith(("job:", "proc:")):
+            continue
+        table = starts if e.get("via") == "jcl-exec" else inner if e.get("via") in _STEP_RUN_VIAS else None
+        if table is None:
+            continue
+        for file, line in _locations(e):
+            table.setdefault((src, file), []).append((line, str(e["target"])))
+    for table in (starts, inner):
+        for value in table.values():
+            value.sort()
+    symbol_files = {str(e.get("detail") or "").split(":", 1)[0] for e in edges if e.get("via") == "jcl-proc-symbols"}
+    resolved_procs = {cid for cid, c in components.items() if cid.startswith("proc:") and c.get("file") in symbol_files}
+
+    # Every DD use: (owner, file, line, dataset) -> (kinds, via, detail); a program's OPEN mode wins over DISP.
+    uses: dict[tuple[str, str, int, str], tuple[set[str], str, str]] = {}
+    step_names: dict[tuple[str, str, int], str] = {}
+    for e in edges:
+        target, kind, via = str(e["target"]), str(e.get("kind")), str(e.get("via") or "")
+        if not target.startswith("dataset:") or kind not in ("reads", *_WRITE_KINDS):
+            continue
+        detail = str(e.get("detail") or "")
+        if via == "jcl-dd-select":
+            match = _DD_SELECT.match(detail)
+            if match is None:
+                continue
+            owner = match.group(1)
+            for file, line in _locations(e):
+                step_names[(owner, file, line)] = match.group(2)
+                key = (owner, file, line, target)
+                previous = uses.get(key)
+                kinds = previous[0] if previous is not None and previous[1] == via else set()
+                uses[key] = (kinds | {kind}, via, detail)
+        elif via in ("jcl-dd", "jcl-proc-symbols") and str(e["source"]).startswith(("job:", "proc:")):
+            owner = str(e["source"])
+            if via == "jcl-dd" and owner in resolved_procs:
+                continue
+            for file, line in _locations(e):
+                key = (owner, file, line, target)
+                previous = uses.get(key)
+                if previous is not None and previous[1] == "jcl-dd-select":
+                    continue
+                uses[key] = ((previous[0] if previous else set()) | {kind}, via, detail)
+
+    def step_of(owner: str, file: str, line: int) -> tuple[str, int, str] | None:
+        """(step id, EXEC line, what it runs) of the step holding ``line``; None before the first EXEC."""
+        begun = [s for s in starts.get((owner, file), []) if s[0] <= line]
+        if not begun:
+            return None
+        start, runs = begun[-1]
+        later = [s[0] for s in starts.get((owner, file), []) if s[0] > start]
+        end = later[0] if later else None
+        for at, program in inner.get((owner, file), []):
+            if at >= start and (end is None or at < end):
+                runs = program
+        name = next((n for (o, f, at), n in sorted(step_names.items())
+                     if o == owner and f == file and at >= start and (end is None or at < end)), None)
+        owner_name = owner.partition(":")[2]
+        return f"step:{owner_name}.{name or f'@{start}'}", start, runs
+
+    g: Graph = nx.MultiDiGraph(name="legacy-lens lineage")
+    nodes: dict[str, dict[str, Any]] = {}
+    links: dict[tuple[str, str, str], dict[str, Any]] = {}
+
+    def add_step(owner: str, file: str, line: int) -> str | None:
+        found = step_of(owner, file, line)
+        if found is None:
+            return None
+        sid, start, runs = found
+        owner_name, runs_name = owner.partition(":")[2], runs.partition(":")[2]
+        step = sid[len(f"step:{owner_name}."):]
+        nodes[sid] = {"kind": "step", "name": f"{owner_name}.{step}", "label": f"{owner_name}.{step} ({runs_name})",
+                      "job": owner, "runs": runs, "file": file, "line": start}
+        return sid
+
+    def link(u: str, v: str, kind: str, via: str, detail: str) -> None:
+        entry = links.setdefault((u, v, kind), {"kind": kind, "via": via, "detail": detail, "locations": 0})
+        entry["locations"] += 1
+
+    for (owner, file, line, dataset), (kinds, via, detail) in sorted(uses.items(), key=lambda kv: (kv[0], kv[1][1])):
+        sid = add_step(owner, file, line)
+        if sid is None:
+            continue
+        nodes[dataset] = {"kind": "dataset", "name": dataset.partition(":")[2], "label": dataset.partition(":")[2]}
+        for kind in sorted(kinds):
+            if kind in ("reads", "updates"):
+                link(dataset, sid, "reads", via, detail)
+            if kind in _WRITE_KINDS:
+                link(sid, dataset, kind, via, detail)
+    # Job steps that call a proc whose own steps are in the graph.
+    proc_steps: dict[str, list[str]] = {}
+    for sid, data in nodes.items():
+        if data["kind"] == "step" and str(data["job"]).startswith("proc:"):
+            proc_steps.setdefault(str(data["job"]), []).append(sid)
+    for (owner, file), begun in sorted(starts.items()):
+        for line, runs in begun:
+            if runs in proc_steps and not owner.startswith("proc:"):
+                sid = add_step(owner, file, line)
+                if sid is not None:
+                    for target in sorted(proc_steps[runs]):
+                        link(sid, target, "runs", "jcl-exec", "")
+    for nid in sorted(nodes):
+        g.add_node(nid, **_typed(nodes[nid], _LINEAGE_NODE_TYPES))
+    for (u, v, _kind), data in sorted(links.items()):
+        g.add_edge(u, v, **_typed(data, _EDGE_TYPES))
+    return g
+
+
+_LINEAGE_NODE_TYPES: Mapping[str, Callable[[Any], Any]] = {
+    "kind": str, "name": str, "label": str, "job": str, "runs": str, "file": str, "line": int,
+}
+
+
 GRAPH_FORMATS: Mapping[str, Callable[[Graph], str]] = MappingProxyType(
     {"graphml": to_graphml, "gexf": to_gexf, "dot": to_dot, "mermaid": to_mermaid}
 )
 
 
-def export_graph(scan: Mapping[str, Any], fmt: str) -> str:
-    """The scan's graph in ``fmt`` (one of :data:`GRAPH_FORMATS`); ValueError for an unknown format."""
+GRAPH_VIEWS: Mapping[str, Callable[[Mapping[str, Any]], Graph]] = MappingProxyType(
+    {"dependencies": build_graph, "lineage": lineage_graph}
+)
+
+
+def export_graph(scan: Mapping[str, Any], fmt: str, view: str = "dependencies") -> str:
+    """The scan's graph (``view``, one of :data:`GRAPH_VIEWS`) in ``fmt`` (one of :data:`GRAPH_FORMATS`).
+
+    ValueError for an unknown format or view.
+    """
     try:
         writer = GRAPH_FORMATS[fmt]
     except KeyError:
         raise ValueError(f"unknown graph format {fmt!r}; choose from {', '.join(GRAPH_FORMATS)}") from None
-    return writer(build_graph(scan))
+    try:
+        builder = GRAPH_VIEWS[view]
+    except KeyError:
+        raise ValueError(f"unknown graph view {view!r}; choose from {', '.join(GRAPH_VIEWS)}") from None
+    return writer(builder(scan))

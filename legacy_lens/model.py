@@ -220,6 +220,9 @@ class FileFacts:
 
     file: SourceFile
     extraction: Extraction
+    # Pattern-rule matches found by the worker that had the text: (rule code, line, matched text), in
+    # document order. The planning stage turns them into findings without reading the file again.
+    matches: tuple[tuple[str, int, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

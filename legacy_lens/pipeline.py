@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import hashlib
 import importlib
 import multiprocessing
@@ -20,11 +21,12 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
+from legacy_lens import cache as cache_mod
 from legacy_lens import estimate as estimate_mod
 from legacy_lens import graph as graph_mod
 from legacy_lens import score as score_mod
@@ -48,6 +50,22 @@ from legacy_lens.model import (
 from legacy_lens.settings import Settings
 
 Progress = Callable[[int, int], None]  # (files done, files total)
+
+
+@dataclass
+class ScanStats:
+    """What a scan did, for tests and the benchmark: seconds per stage and what the cache saved."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+    extracted: int = 0  # files read and parsed (cache misses included, cache hits not)
+    cache_hits: int = 0
+    cache_misses: int = 0
+    cache_ignored: int = 0  # corrupt, foreign or stale entries that were not trusted
+
+    def lap(self, stage: str, started: float) -> float:
+        now = time.perf_counter()
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + now - started
+        return now
 
 
 class NothingToScan(Exception):
@@ -97,7 +115,24 @@ def process_file(candidate: Candidate, settings: Settings) -> FileFacts:
         parse = replace(parse, error_ratio_raw=_raw_error_ratio(spec.grammar, text.replace("\x1a", " ")))
     if diagnostics:
         extraction = replace(extraction, diagnostics=tuple(diagnostics) + extraction.diagnostics)
-    return FileFacts(replace(base, lines=extraction.lines, parse=parse), extraction)
+    # Pattern rules run here, on the text as decoded (before the Ctrl-Z strip), while it is in memory.
+    matches = tuple((m.rule, m.line, m.text) for m in _match_patterns(decoded.text, spec, settings.rules_paths))
+    return FileFacts(replace(base, lines=extraction.lines, parse=parse), extraction, matches)
+
+
+@functools.cache
+def pattern_rules(rules_paths: tuple[str, ...]) -> tuple[Any, ...]:
+    """The pattern rules of the catalogue (built-in plus ``rules_paths``), loaded once per process."""
+    from legacy_lens import rules as rules_mod
+
+    return tuple(r for r in rules_mod.load_catalogue(rules_paths).rules if r.matcher == "pattern")
+
+
+def _match_patterns(text: str, spec: Any, rules_paths: tuple[str, ...]) -> list[Any]:
+    from legacy_lens import rules as rules_mod
+
+    rules = [r for r in pattern_rules(rules_paths) if r.applies_to(spec.name)]
+    return rules_mod.match_patterns(rules, text, spec.name, spec.line_comment) if rules else []
 
 
 def _read_regular(path: str, limit: int) -> bytes:
@@ -413,11 +448,68 @@ def expand_proc_calls(facts: list[FileFacts], candidates: list[Candidate]) -> li
     return out
 
 
-def scan(roots: list[Path], settings: Settings, progress: Progress | None = None) -> ScanResult:
-    """Scan ``roots``; raises NothingToScan when no file could be analysed."""
+def _cached_facts(candidates: list[Candidate], settings: Settings,
+                  cache: cache_mod.FactsCache) -> tuple[list[FileFacts], list[Candidate]]:
+    """The facts the cache holds for these files' current contents, and the files left to extract."""
+    hits: list[FileFacts] = []
+    todo: list[Candidate] = []
+    for c in candidates:
+        try:
+            data = _read_regular(c.abs_path, settings.max_file_bytes + 1)
+        except OSError:
+            todo.append(c)  # process_file diagnoses it
+            continue
+        found = None
+        if len(data) <= settings.max_file_bytes:
+            found = cache.get(c.path, c.language, c.detected_by, hashlib.sha256(data).hexdigest())
+        if found is None:
+            todo.append(c)
+        else:
+            hits.append(found)
+    return hits, todo
+
+
+def _open_cache(roots: list[Path], settings: Settings) -> cache_mod.FactsCache | None:
+    if not settings.cache:
+        return None
+    directory = Path(settings.cache_dir) if settings.cache_dir else cache_mod.default_dir(roots)
+    opened = cache_mod.FactsCache(directory, settings.max_file_bytes, settings.measure_raw_parse,
+                                  settings.rules_paths)
+    return opened if opened.usable else None
+
+
+def scan(roots: list[Path], settings: Settings, progress: Progress | None = None,
+         stats: ScanStats | None = None) -> ScanResult:
+    """Scan ``roots``; raises NothingToScan when no file could be analysed.
+
+    With ``settings.cache``, facts of unchanged files come from the cache (see ``cache.py``) and only
+    the other files are parsed; the result is the same either way. ``stats``, when given, is filled in.
+    """
+    stats = stats if stats is not None else ScanStats()
+    t = time.perf_counter()
     found: Discovery = discover(roots, settings)
     candidates, over_cap = file_cap(list(found.candidates), settings)
-    facts = sorted(extract_all(candidates, settings, progress) + over_cap, key=lambda f: f.file.path)
+    t = stats.lap("discover", t)
+    cache = _open_cache(roots, settings)
+    cached: list[FileFacts] = []
+    todo = candidates
+    if cache is not None:
+        cached, todo = _cached_facts(candidates, settings, cache)
+        t = stats.lap("cache", t)
+    offset = len(cached)
+    report: Progress | None = progress
+    if progress is not None and offset:
+        report = lambda done, total: progress(done + offset, total + offset)  # noqa: E731
+    extracted = extract_all(todo, settings, report)
+    stats.extracted = len(todo)
+    t = stats.lap("extract", t)
+    if cache is not None:
+        cache.put_all(extracted, {c.path for c in candidates})
+        cache.close()
+        stats.cache_hits, stats.cache_misses = cache.stats.hits, cache.stats.misses
+        stats.cache_ignored = cache.stats.ignored
+        t = stats.lap("cache", t)
+    facts = sorted(cached + extracted + over_cap, key=lambda f: f.file.path)
     facts = copy_cycles(facts)
     facts = expand_proc_calls(facts, list(found.candidates))
     analysed = [f for f in facts if f.file.parse.status not in ("failed", "skipped")]
@@ -425,11 +517,14 @@ def scan(roots: list[Path], settings: Settings, progress: Progress | None = None
         reasons = ", ".join(sorted({u.reason for u in found.unused})) or "no files"
         raise NothingToScan(f"no file under {', '.join(str(r) for r in roots)} could be analysed ({reasons})")
     linked = link(facts, settings.copybook_paths, settings.system_modules)
+    t = stats.lap("link", t)
     graph = graph_mod.build_graph(linked.components, linked.edges)
     components = graph_mod.annotate(linked.components, graph)
+    t = stats.lap("graph", t)
     history = _history(roots, settings)
     scored = score_mod.score(components, linked.edges, graph, [f.file for f in facts], settings.estimate,
                              settings.risk, history)
+    t = stats.lap("score", t)
     diagnostics = list(found.diagnostics) + linked.diagnostics
     for f in facts:
         diagnostics.extend(f.extraction.diagnostics)
@@ -450,7 +545,9 @@ def scan(roots: list[Path], settings: Settings, progress: Progress | None = None
                         unrecognised_files=unrecognised, estimate=scored.estimate,
                         coefficients=tuple(estimate_mod.coefficient_table(settings.estimate)),
                         records=tuple(linked.records))
-    return _plan(result, facts, list(found.candidates), linked.file_record_usage, settings, history)
+    planned = _plan(result, facts, list(found.candidates), linked.file_record_usage, settings, history)
+    stats.lap("plan", t)
+    return planned
 
 
 def _plan(result: ScanResult, facts: list[FileFacts], candidates: list[Candidate],
@@ -466,22 +563,17 @@ def _plan(result: ScanResult, facts: list[FileFacts], candidates: list[Candidate
     by_path = {c.path: c for c in candidates}
     analysed = [f for f in facts if f.file.parse.status not in ("failed", "skipped")]
 
-    def texts() -> Iterator[tuple[str, str, str]]:
+    def matches() -> Iterator[tuple[str, list[rules_mod.Match]]]:
+        # Pattern rules already ran in the workers (and were cached with the facts).
         for ff in analysed:
-            candidate = by_path.get(ff.file.path)
-            if candidate is None:
-                continue
-            try:
-                text = decode(_read_regular(candidate.abs_path, settings.max_file_bytes + 1)).text
-            except (OSError, BinaryFile):
-                continue  # already diagnosed when the file was extracted
-            yield ff.file.path, ff.file.language, text
+            if ff.file.path in by_path:
+                yield ff.file.path, [rules_mod.Match(rule, line, text) for rule, line, text in ff.matches]
 
     analysis = analyse_mod.analyse(
-        to_dict(result), catalogue, texts,
+        to_dict(result), catalogue, None,
         {ff.file.path: ff.extraction.definitions for ff in analysed},
         {spec.name: spec.line_comment for spec in load_languages()},
-        file_record_usage, settings.plan, history.authors if history else None)
+        file_record_usage, settings.plan, history.authors if history else None, file_matches=matches)
     rule_diagnostics = tuple(Diagnostic(message.split(":", 1)[0], ERROR, "RULE-INVALID", message)
                              for message, _ in analysis.diagnostics)
     if history is not None and history.shallow:

@@ -413,6 +413,7 @@ def build_view(
         "unresolved": _unresolved(edges, top_n),
         "retire": _retire(components, by_id, plan, top_n),
         "crud": _crud(components, edges, by_id, top_n),
+        "data": _data_stores(components, edges, by_id, top_n),
         "findings": findings,
         "effort_risk": _effort_risk(components, (scan.get("summary") or {}).get("estimate")),
         "plan": _plan(plan, by_id, findings, top_n),
@@ -888,6 +889,86 @@ def _crud(
         "split": split,
         "target_total": len(all_targets),
         "program_total": len(access),
+    }
+
+
+# Edge kinds that put data into a store, and those that take data out of it (an update does both).
+STORE_WRITE_KINDS: frozenset[str] = frozenset({"writes", "updates", "deletes"})
+STORE_READ_KINDS: frozenset[str] = frozenset({"reads", "updates"})
+
+
+def _data_stores(
+    components: Sequence[Mapping[str, Any]],
+    edges: Sequence[Mapping[str, Any]],
+    by_id: Mapping[str, Mapping[str, Any]],
+    top_n: int,
+) -> View:
+    """Stores with many writers, with no reader, shared across subsystems, and the batch lineage.
+
+    A writer or reader is any component with a ``writes``/``updates``/``deletes`` or
+    ``reads``/``updates`` edge to a table, file or dataset. A job's (or proc's) DD edge is not counted
+    when every DD it stands for is matched to a program's SELECT (a ``jcl-dd-select`` edge at the same
+    line): the program is the one that opens the dataset. A subsystem is the top-level folder of the
+    writer's or reader's file.
+    """
+    from legacy_lens.graph_export import lineage_graph
+
+    # DD lines where a program's SELECT is matched: there the program, not the job, opens the dataset.
+    opened_by_program = {(str(loc.get("file")), loc.get("line")) for edge in edges if edge.get("via") == "jcl-dd-select"
+                         for loc in edge.get("locations") or []}
+    writers: dict[str, set[str]] = defaultdict(set)
+    readers: dict[str, set[str]] = defaultdict(set)
+    for edge in edges:
+        source, target, kind = str(edge["source"]), str(edge["target"]), str(edge["kind"])
+        if _target_kind(target, by_id) not in CRUD_TARGET_KINDS:
+            continue
+        locations = {(str(loc.get("file")), loc.get("line")) for loc in edge.get("locations") or []}
+        if source.startswith(("job:", "proc:")) and locations and locations <= opened_by_program:
+            continue
+        if kind in STORE_WRITE_KINDS:
+            writers[target].add(source)
+        if kind in STORE_READ_KINDS:
+            readers[target].add(source)
+
+    def name_of(component_id: str) -> str:
+        return _name_of(component_id, by_id)
+
+    def names(ids: Iterable[str]) -> str:
+        return ", ".join(name_of(i) for i in sorted(ids))
+
+    def store(target: str) -> Row:
+        return {"id": target, "name": name_of(target), "kind": _target_kind(target, by_id)}
+
+    many = [store(t) | {"count": len(w), "writers": names(w)} for t, w in writers.items() if len(w) >= 2]
+    many.sort(key=lambda r: (-r["count"], r["id"]))
+    unread = [store(t) | {"writers": names(w)} for t, w in sorted(writers.items()) if not readers.get(t)]
+    shared = []
+    for target in sorted(set(writers) | set(readers)):
+        users = writers.get(target, set()) | readers.get(target, set())
+        files = [(by_id.get(u) or {}).get("file") for u in users]
+        subsystems = sorted({_subsystem(f) for f in files if f})
+        if len(subsystems) >= 2:
+            shared.append(store(target) | {"count": len(subsystems), "subsystems": ", ".join(subsystems)})
+    shared.sort(key=lambda r: (-r["count"], r["id"]))
+
+    g = lineage_graph({"components": components, "edges": edges})
+    lineage = []
+    for dataset, data in g.nodes(data=True):
+        if data.get("kind") != "dataset":
+            continue
+        producers = sorted({u for u, _v, e in g.in_edges(dataset, data=True) if e["kind"] in STORE_WRITE_KINDS})
+        consumers = sorted({v for _u, v, e in g.out_edges(dataset, data=True) if e["kind"] == "reads"})
+        for producer in producers:
+            for consumer in consumers:
+                if producer != consumer:
+                    lineage.append({"producer": g.nodes[producer]["label"], "dataset": data["name"],
+                                    "consumer": g.nodes[consumer]["label"]})
+    lineage.sort(key=lambda r: (r["dataset"], r["producer"], r["consumer"]))
+    return {
+        "many_writers": _capped(many, top_n),
+        "unread": _capped(unread, top_n),
+        "shared": _capped(shared, top_n),
+        "lineage": _capped(lineage, top_n),
     }
 
 

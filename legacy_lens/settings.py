@@ -43,6 +43,10 @@ class Settings:
     estimate: est.EstimateSettings = field(default_factory=est.EstimateSettings)
     risk: rk.RiskSettings = field(default_factory=rk.RiskSettings)
     plan: pl.PlanSettings = field(default_factory=pl.PlanSettings)
+    # The incremental cache (command line only: a config inside the scanned tree must not choose where
+    # files are written). Off by default for the library; ``legacy-lens scan`` turns it on unless --no-cache.
+    cache: bool = False
+    cache_dir: str = ""  # "" = <first scan root>/.legacy-lens/cache
 
 
 _TYPES: dict[str, type | tuple[type, ...]] = {
@@ -63,7 +67,7 @@ def load_config(path: Path) -> dict[str, Any]:
     table = raw.get("scan", raw)
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [scan] must be a table of settings, not a {type(table).__name__}")
-    known = {f.name for f in fields(Settings)} - {"estimate", "risk", "plan", "notes"}
+    known = {f.name for f in fields(Settings)} - {"estimate", "risk", "plan", "notes", "cache", "cache_dir"}
     values: dict[str, Any] = {}
     if isinstance(raw.get("estimate"), dict):
         values["estimate"] = _section(path, "estimate", raw["estimate"], est.EstimateSettings(), est.validate)
