@@ -669,8 +669,13 @@ class _Extractor:
         if self.pre.is_copybook:
             metrics.append((f"copybook:{self.member}", Metrics(lines.code, lines.comment, lines.blank)))
         for prog in self.programs:
-            own = _count_cobol_lines(raw_lines[prog.line - 1: prog.end_line], self.pre.free_format) \
-                if len(self.programs) > 1 else lines
+            own = lines
+            if len(self.programs) > 1:
+                # A nested program's lines are its own, not its parent's: count each line once.
+                nested = [(p.line, p.end_line) for p in self.programs if p.parent == prog.name]
+                mine = [raw_lines[n - 1] for n in range(prog.line, min(prog.end_line, len(raw_lines)) + 1)
+                        if not any(a <= n <= b for a, b in nested)]
+                own = _count_cobol_lines(mine, self.pre.free_format)
             gotos = sum(len(t) and 1 for _, t in prog.gotos)
             metrics.append((f"program:{prog.name}", Metrics(
                 code_lines=own.code, comment_lines=own.comment, blank_lines=own.blank,

@@ -174,7 +174,8 @@ def test_nested_programs() -> None:
     m = metrics(x)
     assert list(m) == ["program:OUTERPGM", "program:INNER1", "program:INNER1A", "program:INNER2"]
     # A program's own lines run from PROGRAM-ID's division header to its END PROGRAM.
-    assert [m[k].code_lines for k in m] == [37, 18, 7, 8]
+    # Each line counts once: a nested program's lines are its own, not its parent's (11 + 11 + 7 + 8 = 37).
+    assert [m[k].code_lines for k in m] == [11, 11, 7, 8]
     assert [m[k].paragraphs for k in m] == [1, 1, 1, 2]
     assert all(v.dead_paragraphs == () for v in m.values())
     assert items(x, "program:INNER1") == [(1, "WS-Y", 15, "X", "", (), 0, "")]
