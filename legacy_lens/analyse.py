@@ -7,7 +7,7 @@ has: each file's text (for pattern rules), file-record layouts and git authors.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,27 +38,24 @@ def owner_of_line(definitions: Sequence[Definition], line: int) -> str | None:
     return f"{best.kind}:{best.name}" if best else None
 
 
-def analyse(scan: Mapping[str, Any], catalogue: rl.Catalogue, file_texts: Callable[[], Any] | None,
-            definitions: Mapping[str, Sequence[Definition]], comment_prefixes: Mapping[str, Sequence[str]],
+def analyse(scan: Mapping[str, Any], catalogue: rl.Catalogue,
+            file_matches: Iterable[tuple[str, Sequence[rl.Match]]],
+            definitions: Mapping[str, Sequence[Definition]],
             file_record_usage: Mapping[str, Mapping[str, int]], settings: pl.PlanSettings,
-            authors: Mapping[str, Mapping[str, int]] | None,
-            file_matches: Callable[[], Iterable[tuple[str, Sequence[rl.Match]]]] | None = None) -> Analysis:
+            authors: Mapping[str, Mapping[str, int]] | None) -> Analysis:
     """Run every rule and build the plan.
 
-    Pattern-rule matches come from ``file_matches``, which yields (path, matches) of analysed files when the
-    matching was done already (the scan does it in its workers); otherwise ``file_texts`` yields
-    (path, language, text) of analysed files and the patterns run here.
+    ``file_matches`` yields (path, pattern-rule matches) of analysed files: pattern rules need a file's
+    text, so they run where the text is (the scan's workers, with ``rules.match_patterns``).
     """
     raw: list[rl.RawFinding] = []
-    file_rules = [r for r in catalogue.rules if r.matcher == "pattern"]
     by_code = catalogue.by_code()
-    if file_rules:
-        for path, found in _pattern_matches(file_rules, file_texts, file_matches, comment_prefixes):
-            for m in found:
-                owner = owner_of_line(definitions.get(path, ()), m.line) or f"file:{path}"
-                rule = by_code[m.rule]
-                raw.append(rl.RawFinding(rule, owner, path, m.line, rule.message.format(
-                    text=m.text, component=owner.split(":", 1)[1]), key=m.text))
+    for path, found in file_matches:
+        for m in found:
+            owner = owner_of_line(definitions.get(path, ()), m.line) or f"file:{path}"
+            rule = by_code[m.rule]
+            raw.append(rl.RawFinding(rule, owner, path, m.line, rule.message.format(
+                text=m.text, component=owner.split(":", 1)[1]), key=m.text))
     raw.extend(rl.graph_findings(catalogue.rules, scan, file_record_usage))
     findings = _finalise(raw)
     blockers: dict[str, list[str]] = defaultdict(list)
@@ -75,20 +72,6 @@ def analyse(scan: Mapping[str, Any], catalogue: rl.Catalogue, file_texts: Callab
                      "service_communities": settings.service_communities},
     }
     return Analysis(tuple(findings), plan, tuple((e, "rule file not used") for e in catalogue.errors))
-
-
-def _pattern_matches(file_rules: Sequence[rl.Rule], file_texts: Callable[[], Any] | None,
-                     file_matches: Callable[[], Iterable[tuple[str, Sequence[rl.Match]]]] | None,
-                     comment_prefixes: Mapping[str, Sequence[str]]) -> Iterator[tuple[str, Sequence[rl.Match]]]:
-    if file_matches is not None:
-        yield from file_matches()
-        return
-    if file_texts is None:
-        return
-    for path, language, text in file_texts():
-        rules = [r for r in file_rules if r.applies_to(language)]
-        if rules:
-            yield path, rl.match_patterns(rules, text, language, comment_prefixes.get(language, ()))
 
 
 def _finalise(raw: Sequence[rl.RawFinding]) -> list[Finding]:

@@ -111,7 +111,7 @@ class Linker:
         self.data: dict[str, list[DataItem]] = {}
         self.moves: dict[str, list[Move]] = {}
         self.refs: list[tuple[Reference, str]] = []  # reference, file
-        self.includes: dict[str, list[tuple[str, tuple[tuple[str, str], ...]]]] = defaultdict(list)
+        self.includes: dict[str, list[str]] = defaultdict(list)  # owner -> copybook members it COPYs
         self.tables_by_base: dict[str, list[str]] = defaultdict(list)
 
     # -- indexing -----------------------------------------------------------------
@@ -146,8 +146,7 @@ class Linker:
             for ref in ex.references:
                 self.refs.append((ref, ff.file.path))
                 if ref.kind == "includes" and ref.target_kind == "copybook":
-                    pairs: tuple[tuple[str, str], ...] = ()
-                    self.includes[ref.source].append((ref.target, pairs))
+                    self.includes[ref.source].append(ref.target)
         for owner, per_file in self._data_by_file.items():
             self.data[owner] = per_file.get(self._chosen_path(owner, per_file), [])
         for owner, per_moves in self._moves_by_file.items():
@@ -193,7 +192,7 @@ class Linker:
         visited = {owner}
         while stack:
             current = stack.pop()
-            for member, _pairs in self.includes.get(current, []):
+            for member in self.includes.get(current, []):
                 cid = f"copybook:{member}"
                 if cid in visited:
                     continue

@@ -20,7 +20,7 @@ import stat
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -150,9 +150,7 @@ def _raw_error_ratio(grammar: str, text: str) -> float:
     from legacy_lens import ts
 
     tree = ts.parse(grammar, text.encode("utf-8", "replace"))
-    significant = sum(len(line.strip()) + 1 for line in text.splitlines() if line.strip())
-    in_error = sum(len(tree.text(n).strip()) for n in ts.outermost_errors(tree.root))
-    return round(min(1.0, in_error / significant), 4) if significant else 0.0
+    return round(ts.error_ratio(tree), 4)
 
 
 def _failed(base: SourceFile, code: str, message: str, status: str = "failed") -> FileFacts:
@@ -556,24 +554,19 @@ def _plan(result: ScanResult, facts: list[FileFacts], candidates: list[Candidate
     """Rule findings and the migration plan, added to the result."""
     from legacy_lens import analyse as analyse_mod
     from legacy_lens import rules as rules_mod
-    from legacy_lens.languages import load_languages
     from legacy_lens.serialize import to_dict
 
     catalogue = rules_mod.load_catalogue(settings.rules_paths)
     by_path = {c.path: c for c in candidates}
     analysed = [f for f in facts if f.file.parse.status not in ("failed", "skipped")]
 
-    def matches() -> Iterator[tuple[str, list[rules_mod.Match]]]:
-        # Pattern rules already ran in the workers (and were cached with the facts).
-        for ff in analysed:
-            if ff.file.path in by_path:
-                yield ff.file.path, [rules_mod.Match(rule, line, text) for rule, line, text in ff.matches]
-
+    # Pattern rules already ran in the workers (and were cached with the facts).
+    matches = [(ff.file.path, [rules_mod.Match(rule, line, text) for rule, line, text in ff.matches])
+               for ff in analysed if ff.file.path in by_path]
     analysis = analyse_mod.analyse(
-        to_dict(result), catalogue, None,
+        to_dict(result), catalogue, matches,
         {ff.file.path: ff.extraction.definitions for ff in analysed},
-        {spec.name: spec.line_comment for spec in load_languages()},
-        file_record_usage, settings.plan, history.authors if history else None, file_matches=matches)
+        file_record_usage, settings.plan, history.authors if history else None)
     rule_diagnostics = tuple(Diagnostic(message.split(":", 1)[0], ERROR, "RULE-INVALID", message)
                              for message, _ in analysis.diagnostics)
     if history is not None and history.shallow:

@@ -80,10 +80,16 @@ def outermost_errors(node: Node) -> Iterator[Node]:
         stack.extend(reversed(current.children))
 
 
-def error_ratio(tree: ParsedTree, significant_bytes: int | None = None) -> float:
-    """Share of bytes inside outermost ERROR nodes (0.0 .. 1.0)."""
-    total = significant_bytes if significant_bytes is not None else len(tree.source)
-    if total <= 0:
+def error_ratio(tree: ParsedTree, errors: list[Node] | None = None) -> float:
+    """Share (0.0 .. 1.0) of the source's non-blank characters that lie inside outermost ERROR nodes.
+
+    Whitespace is left out of both sides, so blank columns (a blanked sequence area, say) do not
+    dilute the ratio. ``errors`` may pass the outermost ERROR nodes when the caller has them already.
+    """
+    text = tree.source.decode("utf-8", "replace")
+    significant = sum(len(line.strip()) + 1 for line in text.splitlines() if line.strip())
+    if significant <= 0:
         return 0.0
-    in_error = sum(n.end_byte - n.start_byte for n in outermost_errors(tree.root))
-    return min(1.0, in_error / total)
+    found = errors if errors is not None else list(outermost_errors(tree.root))
+    in_error = sum(len(tree.text(n).strip()) for n in found)
+    return min(1.0, in_error / significant)

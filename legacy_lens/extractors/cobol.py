@@ -198,10 +198,8 @@ class _Extractor:
     def run(self) -> Extraction:
         source = self.pre.text.encode("utf-8", "replace")
         tree = ts.parse(self.spec.grammar, source)
-        significant = sum(len(line.strip()) + 1 for line in self.pre.lines if line.strip())
         errors = list(ts.outermost_errors(tree.root))
-        in_error = sum(len(tree.text(n).strip()) for n in errors)
-        self.error_ratio = min(1.0, in_error / significant) if significant else 0.0
+        self.error_ratio = ts.error_ratio(tree, errors)
         captures = ts.captures(self.spec.grammar, self.spec.query_text("facts"), tree.root)
         self.file_sections = _file_section_ranges(self.pre)
         self._programs(tree, captures)

@@ -196,7 +196,7 @@ def test_pattern_rules_in_the_workers_match_the_parent_reading_the_files_again(e
     from legacy_lens import rules as rl
     from legacy_lens.discover import discover
     from legacy_lens.encoding import decode
-    from legacy_lens.languages import language_by_name, load_languages
+    from legacy_lens.languages import language_by_name
     from legacy_lens.pipeline import extract_all
 
     _with_pattern_hits(estate)
@@ -205,20 +205,19 @@ def test_pattern_rules_in_the_workers_match_the_parent_reading_the_files_again(e
     catalogue = rl.load_catalogue()
     pattern = [r for r in catalogue.rules if r.matcher == "pattern"]
     facts = extract_all(candidates, settings)
-    texts = []
+    rematched = []
     for ff in facts:
         c = next(c for c in candidates if c.path == ff.file.path)
         text = decode((estate / c.path).read_bytes()).text
-        texts.append((c.path, c.language, text))
         again = rl.match_patterns([r for r in pattern if r.applies_to(c.language)], text, c.language,
                                   language_by_name(c.language).line_comment)
+        rematched.append((c.path, again))
         assert ff.matches == tuple((m.rule, m.line, m.text) for m in again)
     assert sum(len(ff.matches) for ff in facts) >= 4
     # The findings of the scan (matches from the workers) are those of matching the re-read texts.
     result = scan([estate], settings)
-    old = analyse_mod.analyse(to_dict(result), catalogue, lambda: texts,
-                              {ff.file.path: ff.extraction.definitions for ff in facts},
-                              {spec.name: spec.line_comment for spec in load_languages()}, {}, settings.plan, None)
+    old = analyse_mod.analyse(to_dict(result), catalogue, rematched,
+                              {ff.file.path: ff.extraction.definitions for ff in facts}, {}, settings.plan, None)
     codes = {r.code for r in pattern}
     expected = [f for f in old.findings if f.rule in codes]
     assert [f for f in result.findings if f.rule in codes] == expected
