@@ -13,9 +13,8 @@ from typing import Any
 
 from legacy_lens import plan as pl
 from legacy_lens import rules as rl
+from legacy_lens.kinds import COMPONENT_KINDS
 from legacy_lens.model import Definition, Finding, Location
-
-COMPONENT_DEFINITIONS = ("program", "copybook", "job", "proc", "mapset", "table", "transaction", "file")
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +26,7 @@ class Analysis:
 
 def owner_of_line(definitions: Sequence[Definition], line: int) -> str | None:
     """The innermost component defined in a file that contains ``line`` (else the file's first component)."""
-    candidates = [d for d in definitions if d.kind in COMPONENT_DEFINITIONS]
+    candidates = [d for d in definitions if d.kind in COMPONENT_KINDS]
     best: Definition | None = None
     for d in candidates:
         end = d.end_line or 10**9
@@ -35,7 +34,7 @@ def owner_of_line(definitions: Sequence[Definition], line: int) -> str | None:
             best = d
     if best is None and candidates:
         best = min(candidates, key=lambda d: d.line)
-    return f"{best.kind}:{best.name}" if best else None
+    return best.component_id if best else None
 
 
 def analyse(scan: Mapping[str, Any], catalogue: rl.Catalogue,

@@ -28,6 +28,8 @@ import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from legacy_lens.kinds import UNIT_KINDS
+
 Z90 = 1.2815515655446004  # standard normal quantile at 0.9
 
 # Source lines per function point: QSM Function Point Languages Table, version 5.0
@@ -54,8 +56,8 @@ GEARING: Mapping[str, tuple[float, float, float, str]] = {
 # their own unless a gearing is configured for them.
 NOT_ESTIMATED = ("bms", "csd")
 
-# Kinds of component that are units of migration.
-ESTIMATED_KINDS = ("program", "copybook", "job", "proc")
+# Kinds of component that are units of migration (legacy_lens.kinds).
+ESTIMATED_KINDS = UNIT_KINDS
 
 
 class EstimateError(ValueError):

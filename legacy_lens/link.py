@@ -26,6 +26,7 @@ from typing import Any
 from legacy_lens import cobol_data
 from legacy_lens.datadict import layout_records
 from legacy_lens.extractors.cobol import program_name_value
+from legacy_lens.kinds import COMPONENT_KINDS
 from legacy_lens.model import (
     INFO,
     WARNING,
@@ -41,8 +42,6 @@ from legacy_lens.model import (
     Reference,
 )
 
-# Kinds of definition that are components (graph nodes); the others (paragraph, step ...) are parts of one.
-COMPONENT_KINDS = {"program", "copybook", "job", "proc", "mapset", "transaction", "table", "file", "psb"}
 # Targets that name something outside the code (a dataset, a database segment): a literal name is
 # a resolved reference even though no source file defines it.
 EXTERNAL_KINDS = {"dataset", "psb", "segment"}
@@ -51,8 +50,14 @@ DD_MODE_ACCESS = {"INPUT": "reads", "OUTPUT": "writes", "EXTEND": "writes", "I-O
 
 @cache
 def _system_catalogue() -> dict[str, tuple[frozenset[str], tuple[str, ...]]]:
-    raw = tomllib.loads((Path(__file__).parent / "catalog" / "system.toml").read_text(encoding="utf-8"))
-    return {kind: (frozenset(v.get("names", ())), tuple(v.get("prefixes", ()))) for kind, v in raw.items()}
+    """Every ``catalog/*.toml`` merged: kind -> (names, prefixes). One file per platform or language."""
+    names: dict[str, set[str]] = defaultdict(set)
+    prefixes: dict[str, list[str]] = defaultdict(list)
+    for path in sorted((Path(__file__).parent / "catalog").glob("*.toml")):
+        for kind, v in tomllib.loads(path.read_text(encoding="utf-8")).items():
+            names[kind].update(v.get("names", ()))
+            prefixes[kind].extend(v.get("prefixes", ()))
+    return {kind: (frozenset(names[kind]), tuple(prefixes[kind])) for kind in names}
 
 
 def is_system(kind: str, name: str, extra: Iterable[str] = ()) -> bool:
@@ -113,6 +118,11 @@ class Linker:
         self.refs: list[tuple[Reference, str]] = []  # reference, file
         self.includes: dict[str, list[str]] = defaultdict(list)  # owner -> copybook members it COPYs
         self.tables_by_base: dict[str, list[str]] = defaultdict(list)
+        # (kind, name) -> every definition of that name, for scoped lookups (a name defined in several
+        # files: C functions, headers); and (kind, name) -> owning components of sub-definitions (methods).
+        self.by_name: dict[tuple[str, str], list[_Def]] = defaultdict(list)
+        self.members: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self.external_ids: set[str] = set()
 
     # -- indexing -----------------------------------------------------------------
     def _rank(self, path: str) -> int:
@@ -126,9 +136,12 @@ class Linker:
             ex = ff.extraction
             for d in ex.definitions:
                 if d.kind not in COMPONENT_KINDS:
+                    if d.parent:
+                        self.members[(d.kind, d.name)].add(d.parent)
                     continue
-                cid = f"{d.kind}:{d.name}"
+                cid = d.component_id
                 new = _Def(d, ff.file.path, ff.file.language, self._rank(ff.file.path) if d.kind == "copybook" else 0)
+                self.by_name[(d.kind, d.name)].append(new)
                 old = self.defs.get(cid)
                 if old is None or self._better(new, old):
                     if old is not None:
@@ -239,8 +252,68 @@ class Linker:
         if detail:
             edge.details.add(detail)
 
+    def _lookup(self, kind: str, name: str, path: str) -> tuple[str, str] | None:
+        """(component id, extra detail) of the definition of ``kind`` ``name`` that a reference in ``path`` sees.
+
+        A file-scoped definition is seen from its own file only. Of several visible definitions the
+        nearest wins: the same file, then the longest shared directory prefix, then path order.
+        """
+        found = [d for d in self.by_name.get((kind, name), ()) if not d.definition.scope or d.path == path]
+        if not found:
+            return None
+        if len(found) == 1:
+            return found[0].definition.component_id, ""
+        here = PurePosixPath(path).parent.parts
+
+        def nearness(d: _Def) -> tuple[int, int, str]:
+            there = PurePosixPath(d.path).parent.parts
+            shared = 0
+            for a, b in zip(here, there, strict=False):
+                if a != b:
+                    break
+                shared += 1
+            return (0 if d.path == path else 1, -shared, d.path)
+
+        best = min(found, key=nearness)
+        if best.path == path:
+            return best.definition.component_id, ""
+        return best.definition.component_id, f"{len(found)} definitions of {name}; the nearest, in {best.path}, used"
+
+    def resolve(self, ref: Reference, path: str, name: str | None = None) -> tuple[str, bool, str] | None:
+        """(component id, resolved, extra detail) for a reference made in ``path``; None to leave it out.
+
+        ``name`` replaces the reference's target (a dynamic reference's resolved value). Candidates are
+        tried first, in order; then the target; then the owners of a sub-definition of that name (a
+        method); then the system catalogue and external kinds.
+        """
+        kind = ref.target_kind
+        names = (*ref.candidates, ref.target) if name is None else (name,)
+        for candidate in names:
+            cid = f"{kind}:{candidate}"
+            chosen = self.defs.get(cid)
+            if chosen is not None and (not chosen.definition.scope or chosen.path == path):
+                return cid, True, ""
+            hit = self._lookup(kind, candidate, path)
+            if hit is not None:
+                return hit[0], True, hit[1]
+        target = names[-1]
+        owners = sorted(self.members.get((kind, target), ()))
+        if len(owners) == 1:
+            return owners[0], True, f"{kind} {target} is defined only there"
+        found = self.target_id(kind, target)
+        if found[1]:
+            return found
+        if ref.external:
+            self.external_ids.add(ref.external)
+            return ref.external, True, ""
+        if ref.optional:
+            return None
+        if len(owners) > 1:
+            return found[0], False, f"{kind} {target} is defined in {len(owners)} places: {', '.join(owners[:5])}"
+        return found
+
     def target_id(self, kind: str, name: str) -> tuple[str, bool, str]:
-        """(component id, resolved, extra detail) for a static reference."""
+        """(component id, resolved, extra detail) for a global name."""
         cid = f"{kind}:{name}"
         if cid in self.defs:
             return cid, True, ""
@@ -321,7 +394,10 @@ class Linker:
         return out
 
     def _static(self, ref: Reference, source: str, path: str) -> None:
-        target, resolved, extra = self.target_id(ref.target_kind, ref.target)
+        found = self.resolve(ref, path)
+        if found is None:
+            return
+        target, resolved, extra = found
         detail = "; ".join(x for x in (ref.detail, extra) if x)
         via = ref.via
         if extra == "BMS symbolic map":
@@ -348,7 +424,10 @@ class Linker:
             self.add_edge(source, target, ref.kind, "unresolved-dynamic", False, path, ref.line, detail)
             return
         for name, via in names:
-            target, resolved, extra = self.target_id(ref.target_kind, name)
+            found = self.resolve(ref, path, name)
+            if found is None:
+                continue
+            target, resolved, extra = found
             detail = "; ".join(x for x in (ref.detail, f"identifier {ref.target}", extra) if x)
             self.add_edge(source, target, ref.kind, via, resolved, path, ref.line, detail)
 
@@ -395,12 +474,13 @@ class Linker:
             kind, name = cid.split(":", 1)
             d = self.defs.get(cid)
             if d is not None:
-                out.append(Component(id=cid, kind=kind, name=name, language=d.language, file=d.path,
+                out.append(Component(id=cid, kind=d.definition.kind, name=d.definition.name, language=d.language,
+                                     file=d.path,
                                      line=d.definition.line, defined=True, system=False,
                                      metrics=self.metrics.get(cid)))
             else:
-                out.append(Component(id=cid, kind=kind, name=name, defined=False,
-                                     system=kind != "dynamic" and is_system(kind, name, self.system_modules)))
+                system = cid in self.external_ids or (kind != "dynamic" and is_system(kind, name, self.system_modules))
+                out.append(Component(id=cid, kind=kind, name=name, defined=False, system=system))
         return out
 
 

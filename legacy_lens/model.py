@@ -78,6 +78,15 @@ class Definition:
     end_line: int | None = None
     parent: str | None = None
     detail: str = ""
+    # The component id when it is not ``kind:name`` (path- or package-qualified names:
+    # ``c:src/io.c::read_rec``, ``java:com.acme.Foo``). References still find it by kind and name.
+    id: str = ""
+    # "" for a global name; "file" when only references from the same file can reach it (C ``static``).
+    scope: str = ""
+
+    @property
+    def component_id(self) -> str:
+        return self.id or f"{self.kind}:{self.name}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +108,15 @@ class Reference:
     dynamic: bool = False
     subscripted: bool = False
     detail: str = ""
+    # Names of ``target_kind`` to try, in order, before ``target``: the scopes a name is looked up in
+    # (``M.X`` for each Fortran module used, the own package's ``PKG.PROC``, an imported class's FQN).
+    candidates: tuple[str, ...] = ()
+    # Component id to use when nothing in the scan resolves the reference and the extractor knows it
+    # lies outside the code (``library:java.util``, ``header:<stdio.h>``): a resolved, system target.
+    external: str = ""
+    # True for a guess that only counts when it resolves (a Fortran ``F(X)`` that may be an array, a
+    # Java call on a receiver of unknown type): left out, not recorded as unresolved, when nothing matches.
+    optional: bool = False
 
 
 @dataclass(frozen=True, slots=True)

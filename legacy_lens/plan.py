@@ -31,9 +31,10 @@ from typing import Any
 
 import networkx as nx
 
+from legacy_lens.kinds import UNIT_KINDS
+
 # Edges along which a component depends on another for migration ordering.
 DEPENDENCY_KINDS = ("calls", "links", "xctl", "runs", "includes", "uses-map", "starts")
-UNIT_KINDS = ("program", "copybook", "job", "proc")
 
 
 class PlanError(ValueError):

@@ -54,8 +54,10 @@ def golden_path(path: Path, language: str) -> Path:
     return GOLDEN / language / (path.relative_to(FIXTURES / language).as_posix().replace("/", "__") + ".json")
 
 
-def main() -> None:
+def main(only: list[str]) -> None:
     for spec in load_languages():
+        if only and spec.name not in only:
+            continue
         for path in fixture_files(spec.name):
             target = golden_path(path, spec.name)
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -64,4 +66,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])  # python tests/golden.py [LANGUAGE ...]: regenerate only those languages
