@@ -166,7 +166,7 @@ def language_fingerprint(spec: LanguageSpec, max_file_bytes: int, measure_raw_pa
         f"max_file_bytes={max_file_bytes}", f"rules={rules_hash(spec, rules_paths)}",
     ]
     if spec.grammar:
-        parts += [f"grammar={ts.grammar_version()}", f"measure_raw_parse={measure_raw_parse}"]
+        parts += [f"grammar={ts.grammar_version(spec.grammar)}", f"measure_raw_parse={measure_raw_parse}"]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 

@@ -91,32 +91,49 @@ def _gitignore(directory: Path, base: str) -> _Ignore | None:
     return _Ignore(base, pathspec.GitIgnoreSpec.from_lines(lines))
 
 
-def _by_name(name: str, specs: tuple[LanguageSpec, ...]) -> tuple[str, str] | None:
-    for spec in specs:
-        if name in spec.filenames:
-            return spec.name, "filename"
+def _claimants(name: str, specs: tuple[LanguageSpec, ...]) -> list[tuple[str, str]]:
+    """Languages that claim a file by its name, then its extension (exact case first), in descriptor order."""
+    by_file = [(spec.name, "filename") for spec in specs if name in spec.filenames]
+    if by_file:
+        return by_file
     suffix = PurePosixPath(name).suffix
     if not suffix:
-        return None
-    for spec in specs:
-        if suffix in spec.extensions:
-            return spec.name, "extension"
+        return []
+    exact = [(spec.name, "extension") for spec in specs if suffix in spec.extensions]
+    if exact:
+        return exact
     lower = suffix.lower()
-    for spec in specs:
-        if lower in (e.lower() for e in spec.extensions):
-            return spec.name, "extension"
-    return None
+    return [(spec.name, "extension") for spec in specs if lower in (e.lower() for e in spec.extensions)]
 
 
-def sniff(text: str, specs: tuple[LanguageSpec, ...]) -> str | None:
-    """Language of a member from its content, or None."""
+def _by_name(name: str, specs: tuple[LanguageSpec, ...], head: str | None = None) -> tuple[str, str] | None:
+    """(language, how) for a file name; when several languages claim its extension (``.inc``, ``.prc``),
+    their content rules decide on ``head`` (the start of the file), else the highest sniff priority."""
+    found = _claimants(name, specs)
+    if len(found) <= 1 or head is None:
+        return found[0] if found else None
+    claiming = tuple(spec for spec in specs if any(spec.name == lang for lang, _ in found))
+    language = sniff(head, claiming, copybooks=any(spec.name == "cobol" for spec in claiming))
+    if language is not None:
+        return language, "content"
+    best = max(claiming, key=lambda spec: spec.sniff_priority)
+    return best.name, found[0][1]
+
+
+def ambiguous(name: str, specs: tuple[LanguageSpec, ...]) -> bool:
+    """True when several languages claim the file's name or extension, so its content must be read to choose."""
+    return len(_claimants(name, specs)) > 1
+
+
+def sniff(text: str, specs: tuple[LanguageSpec, ...], copybooks: bool = True) -> str | None:
+    """Language of a member from its content, or None. ``copybooks``: try the COBOL copybook shape last."""
     best: tuple[int, str] | None = None
     for spec in specs:
         if any(p.search(text) for p in spec.sniff) and (best is None or spec.sniff_priority > best[0]):
             best = (spec.sniff_priority, spec.name)
     if best:
         return best[1]
-    if looks_like_copybook(text):
+    if copybooks and looks_like_copybook(text):
         return "cobol"
     return None
 
@@ -265,6 +282,12 @@ def _consider(full: Path, rel: str, specs: tuple[LanguageSpec, ...], settings: S
         return
     suffix = full.suffix.lower()
     found = _by_name(full.name, specs)
+    if found is not None and ambiguous(full.name, specs) and size <= settings.max_file_bytes:
+        try:
+            with open(full, "rb") as handle:
+                found = _by_name(full.name, specs, decode(handle.read(SNIFF_BYTES)).text)
+        except (OSError, BinaryFile):
+            pass  # the worker reports an unreadable or binary file
     if found is None and (suffix in BINARY_EXTENSIONS or suffix in DOC_EXTENSIONS):
         unused.append(Unused(rel, size, "binary-extension" if suffix in BINARY_EXTENSIONS else "unrecognised"))
         return

@@ -322,6 +322,8 @@ class Linker:
             candidates = self.tables_by_base.get(base, [])
             if len(candidates) == 1:
                 return candidates[0], True, "schema inferred"
+        if kind == "table" and f"view:{name}" in self.defs:
+            return f"view:{name}", True, "a view"
         if kind == "copybook" and f"mapset:{name}" in self.defs:
             return f"mapset:{name}", True, "BMS symbolic map"
         if is_system(kind, name, self.system_modules):

@@ -8,32 +8,55 @@ bundles compiled grammars and never downloads anything.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from tree_sitter import Node, Parser, Query, QueryCursor, Tree
-from tree_sitter_language_pack import get_language, get_parser
+from tree_sitter import Language, Node, Parser, Query, QueryCursor, Tree
+from tree_sitter_language_pack import get_language
 
 __all__ = ["Node", "ParsedTree", "Tree", "captures", "grammar_version", "outermost_errors", "parse"]
 
 
 @cache
+def _language(grammar: str) -> Language:
+    """The compiled grammar: from the pack, else from a single-grammar wheel ``tree_sitter_<grammar>``."""
+    try:
+        return get_language(grammar)  # type: ignore[arg-type]
+    except LookupError:
+        module = importlib.import_module(f"tree_sitter_{grammar}")
+        return Language(module.language())
+
+
+@cache
 def _parser(grammar: str) -> Parser:
-    return get_parser(grammar)  # type: ignore[arg-type]
+    return Parser(_language(grammar))
 
 
 @cache
 def _query(grammar: str, source: str) -> Query:
-    return Query(get_language(grammar), source)  # type: ignore[arg-type]
+    return Query(_language(grammar), source)
 
 
-def grammar_version() -> str:
-    """Version string of the grammar bundle, for cache keys and reports."""
-    from importlib.metadata import version
+@cache
+def grammar_version(grammar: str = "") -> str:
+    """Version string of the package that provides ``grammar``, for cache keys and reports."""
+    from importlib.metadata import PackageNotFoundError, version
 
-    return f"tree-sitter-language-pack {version('tree-sitter-language-pack')}"
+    pack = f"tree-sitter-language-pack {version('tree-sitter-language-pack')}"
+    if not grammar:
+        return pack
+    try:
+        get_language(grammar)  # type: ignore[arg-type]
+        return pack
+    except LookupError:
+        name = f"tree-sitter-{grammar.replace('_', '-')}"
+        try:
+            return f"{name} {version(name)}"
+        except PackageNotFoundError:
+            return f"{name} (not installed)"
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,8 +32,9 @@ def fixture_files(language: str) -> list[Path]:
     specs = load_languages()
     out = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        found = _by_name(path.name, specs)
-        lang = found[0] if found else sniff(decode(path.read_bytes()).text, specs)
+        head = decode(path.read_bytes()).text
+        found = _by_name(path.name, specs, head)
+        lang = found[0] if found else sniff(head, specs)
         if lang == language:
             out.append(path)
     return out
