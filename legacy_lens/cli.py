@@ -114,6 +114,11 @@ def scan(
         "Record this scan in a SQLite history database (created if missing)."))] = None,
     label: Annotated[str | None, typer.Option("--label", help="Name this scan in the history (a commit SHA, a "
                                               "date).")] = None,
+    executor: Annotated[str, typer.Option("--executor", help=(
+        "Where per-file work runs: local (a process pool) or dask (a Dask cluster; needs "
+        "pip install 'legacy-lens[dask]')."))] = "local",
+    scheduler: Annotated[str | None, typer.Option("--scheduler", metavar="ADDRESS", help=(
+        "Dask scheduler address (tcp://host:8786) for --executor dask; default: a local cluster."))] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Parse every file; neither read nor write the "
                                            "incremental cache.")] = False,
     cache_dir: Annotated[Path | None, typer.Option("--cache-dir", metavar="DIR", help=(
@@ -152,6 +157,7 @@ def scan(
             "formats": formats, "measure_raw_parse": measure_raw_parse or None,
             "rules_paths": [str(p) for p in rules_path] if rules_path else None,
             "cache": not no_cache, "cache_dir": str(cache_dir) if cache_dir else None,
+            "executor": executor, "scheduler": scheduler,
         })
     except ConfigError as exc:
         fail(str(exc))
@@ -164,6 +170,8 @@ def scan(
             result = _run_with_progress(roots, settings, stage)
         except NothingToScan as exc:
             fail(f"{exc}. Check the path, or use `legacy-lens languages` to see what is recognised.", EXIT_NOTHING)
+        except ConfigError as exc:  # found once the scan starts: Dask missing, scheduler unreachable
+            fail(str(exc))
         stage.name = "building the scan result"
         scan_dict = to_dict(result)
         stage.name = "rendering the reports" if history is None else "recording the scan and rendering the reports"

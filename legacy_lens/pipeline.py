@@ -30,6 +30,7 @@ from legacy_lens import cache as cache_mod
 from legacy_lens import estimate as estimate_mod
 from legacy_lens import graph as graph_mod
 from legacy_lens import score as score_mod
+from legacy_lens import ts
 from legacy_lens.discover import Candidate, Discovery, discover
 from legacy_lens.encoding import BinaryFile, decode
 from legacy_lens.extractors.common import member_name
@@ -106,6 +107,8 @@ def process_file(candidate: Candidate, settings: Settings) -> FileFacts:
     try:
         module = importlib.import_module(f"legacy_lens.extractors.{spec.extractor}")
         extraction: Extraction = module.extract(text, candidate.path, spec)
+    except ts.ParseBudgetExceeded:
+        raise  # the caller's time budget (ts.time_budget) ran out: the caller reports PARSE-TIMEOUT
     except Exception as exc:  # an extractor bug must cost one file, not the scan
         return _failed(base, "EXTRACTOR-FAILED", f"{spec.name} extractor failed: {type(exc).__name__}: {exc}")
     parse = extraction.parse
@@ -159,14 +162,14 @@ def _failed(base: SourceFile, code: str, message: str, status: str = "failed") -
     return FileFacts(replace(base, parse=parse, lines=LineCounts()), Extraction(diagnostics=(diag,), parse=parse))
 
 
-def _skipped(candidate: Candidate, code: str, message: str, status: str = "failed") -> FileFacts:
+def skipped(candidate: Candidate, code: str, message: str, status: str = "failed") -> FileFacts:
     base = SourceFile(path=candidate.path, language=candidate.language, encoding="", size_bytes=candidate.size,
                       sha256="", detected_by=candidate.detected_by)
     return _failed(base, code, message, status=status)
 
 
-def _timed_out(candidate: Candidate, settings: Settings) -> FileFacts:
-    return _skipped(candidate, "PARSE-TIMEOUT", f"reading and parsing took longer than the budget of "
+def timed_out(candidate: Candidate, settings: Settings) -> FileFacts:
+    return skipped(candidate, "PARSE-TIMEOUT", f"reading and parsing took longer than the budget of "
                     f"{settings.timeout:g} s (timeout); the file was abandoned and the scan went on")
 
 
@@ -176,7 +179,7 @@ def file_cap(candidates: list[Candidate], settings: Settings) -> tuple[list[Cand
     if not cap or len(candidates) <= cap:
         return candidates, []
     ordered = sorted(candidates, key=lambda c: c.path)
-    over = [_skipped(c, "TOO-MANY-FILES", f"{len(ordered)} source files found, over the limit of {cap} "
+    over = [skipped(c, "TOO-MANY-FILES", f"{len(ordered)} source files found, over the limit of {cap} "
                      "(max_files); files past the limit in path order are not analysed", status="skipped")
             for c in ordered[cap:]]
     return ordered[:cap], over
@@ -190,7 +193,11 @@ def extract_all(candidates: list[Candidate], settings: Settings, progress: Progr
     other value runs worker processes: a file over budget is abandoned by killing its worker, which
     is replaced, so the budget holds even when the parser hangs.
     """
-    if settings.jobs == 1 or not candidates:
+    if settings.executor == "dask" and candidates:
+        from legacy_lens import executor_dask
+
+        results = executor_dask.extract_all(candidates, settings, progress)
+    elif settings.jobs == 1 or not candidates:
         results = []
         for c in candidates:
             results.append(_in_process(c, settings))
@@ -221,7 +228,7 @@ def _in_process(candidate: Candidate, settings: Settings) -> FileFacts:
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
     except ParseTimeout:
-        return _timed_out(candidate, settings)
+        return timed_out(candidate, settings)
     finally:
         signal.signal(signal.SIGALRM, previous)
 
@@ -313,12 +320,12 @@ class _WorkerPool:
                     if outcome is None and (worker.results in ready or worker.process.sentinel in ready):
                         worker.kill()
                         code = worker.process.exitcode
-                        done[index] = _skipped(candidates[index], "WORKER-CRASHED",
+                        done[index] = skipped(candidates[index], "WORKER-CRASHED",
                                                f"the worker process analysing this file died (exit code {code}); "
                                                "the file was abandoned and the scan went on")
                     elif budget > 0 and now >= worker.deadline:
                         worker.kill()
-                        done[index] = _timed_out(candidates[index], self.settings)
+                        done[index] = timed_out(candidates[index], self.settings)
                     else:
                         continue
                     if progress:

@@ -22,6 +22,9 @@ DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_FILES = 100_000
 
 
+EXECUTORS = ("local", "dask")
+
+
 class ConfigError(ValueError):
     """A configuration file or option is invalid (exit code 2)."""
 
@@ -47,6 +50,10 @@ class Settings:
     # files are written). Off by default for the library; ``legacy-lens scan`` turns it on unless --no-cache.
     cache: bool = False
     cache_dir: str = ""  # "" = <first scan root>/.legacy-lens/cache
+    # Where per-file work runs (command line only, for the same reason): "local" (a process pool) or
+    # "dask" (a Dask distributed cluster at ``scheduler``, or a LocalCluster when it is empty).
+    executor: str = "local"
+    scheduler: str = ""
 
 
 _TYPES: dict[str, type | tuple[type, ...]] = {
@@ -67,7 +74,8 @@ def load_config(path: Path) -> dict[str, Any]:
     table = raw.get("scan", raw)
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [scan] must be a table of settings, not a {type(table).__name__}")
-    known = {f.name for f in fields(Settings)} - {"estimate", "risk", "plan", "notes", "cache", "cache_dir"}
+    known = {f.name for f in fields(Settings)} - {"estimate", "risk", "plan", "notes", "cache", "cache_dir",
+                                                   "executor", "scheduler"}
     values: dict[str, Any] = {}
     if isinstance(raw.get("estimate"), dict):
         values["estimate"] = _section(path, "estimate", raw["estimate"], est.EstimateSettings(), est.validate)
@@ -148,6 +156,10 @@ def resolve_settings(roots: list[Path], config: Path | None, overrides: dict[str
         raise ConfigError("jobs must be 0 (all cores) or a positive number")
     if not 0 <= settings.timeout < float("inf"):
         raise ConfigError("timeout must be 0 (no limit) or a positive number of seconds")
+    if settings.executor not in EXECUTORS:
+        raise ConfigError(f"unknown executor {settings.executor!r}: use {' or '.join(EXECUTORS)}")
+    if settings.scheduler and settings.executor != "dask":
+        raise ConfigError("--scheduler is the address of a Dask scheduler: add --executor dask")
     if settings.max_files < 0:
         raise ConfigError("max_files must be 0 (no limit) or a positive number of files")
     return settings

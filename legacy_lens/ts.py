@@ -9,7 +9,10 @@ bundles compiled grammars and never downloads anything.
 from __future__ import annotations
 
 import importlib
+import threading
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -17,7 +20,8 @@ from typing import Any
 from tree_sitter import Language, Node, Parser, Query, QueryCursor, Tree
 from tree_sitter_language_pack import get_language
 
-__all__ = ["Node", "ParsedTree", "Tree", "captures", "grammar_version", "outermost_errors", "parse"]
+__all__ = ["Node", "ParseBudgetExceeded", "ParsedTree", "Tree", "captures", "grammar_version", "outermost_errors",
+           "parse", "time_budget"]
 
 
 @cache
@@ -30,9 +34,38 @@ def _language(grammar: str) -> Language:
         return Language(module.language())
 
 
-@cache
+_local = threading.local()
+_CHUNK = 1 << 20  # bytes handed to the parser per read when a budget is set
+
+
+class ParseBudgetExceeded(TimeoutError):
+    """The parser was cancelled because the file's time budget ran out (see :func:`time_budget`)."""
+
+
 def _parser(grammar: str) -> Parser:
-    return Parser(_language(grammar))
+    # A Parser is not safe to share between threads (Dask runs tasks in worker threads): one per thread.
+    parsers: dict[str, Parser] | None = getattr(_local, "parsers", None)
+    if parsers is None:
+        parsers = _local.parsers = {}
+    parser = parsers.get(grammar)
+    if parser is None:
+        parser = parsers[grammar] = Parser(_language(grammar))
+    return parser
+
+
+@contextmanager
+def time_budget(seconds: float) -> Iterator[None]:
+    """Within the block, every :func:`parse` on this thread stops once ``seconds`` have passed.
+
+    Uses tree-sitter's progress callback, so it stops the C parser itself, in any thread; the
+    parse then raises :class:`ParseBudgetExceeded`. ``seconds <= 0`` means no budget.
+    """
+    previous = getattr(_local, "deadline", None)
+    _local.deadline = time.monotonic() + seconds if seconds > 0 else None
+    try:
+        yield
+    finally:
+        _local.deadline = previous
 
 
 @cache
@@ -78,7 +111,25 @@ def parse(grammar: str, source: bytes) -> ParsedTree:
     Callers must strip bytes that are known to hang a grammar (COBOL hangs on a
     trailing 0x1A) before calling this.
     """
-    tree = _parser(grammar).parse(source)
+    deadline: float | None = getattr(_local, "deadline", None)
+    parser = _parser(grammar)
+    if deadline is None:
+        return ParsedTree(tree=parser.parse(source), source=source)
+    if time.monotonic() >= deadline:
+        raise ParseBudgetExceeded(grammar)
+    view = memoryview(source)
+
+    def read(offset: int, _point: object) -> bytes:
+        return bytes(view[offset : offset + _CHUNK])
+
+    try:
+        tree = parser.parse(read, progress_callback=lambda *_: time.monotonic() >= deadline)
+    except ValueError:
+        # A cancelled parser resumes the abandoned parse on its next call unless it is reset.
+        parser.reset()
+        if time.monotonic() >= deadline:
+            raise ParseBudgetExceeded(grammar) from None
+        raise
     return ParsedTree(tree=tree, source=source)
 
 
