@@ -660,6 +660,8 @@ def _parse_quality(files: Sequence[Mapping[str, Any]], top_n: int) -> View:
                 "fallback_used": bool(parse.get("fallback_used")),
                 "fallback": f"yes ({fallback_lines:,} lines)" if parse.get("fallback_used") else "no",
                 "problem": parse.get("status") in PROBLEM_STATUSES,
+                "bytes": int(file.get("size_bytes") or 0),
+                "lines": int((file.get("lines") or {}).get("code") or 0),
             }
         )
     rows.sort(key=lambda row: (-row["error_ratio"], row["path"]))
@@ -671,12 +673,25 @@ def _parse_quality(files: Sequence[Mapping[str, Any]], top_n: int) -> View:
     languages: list[Row] = []
     for language in sorted(per_language):
         group = per_language[language]
-        parsed = [row["error_ratio"] for row in group if row["status"] != "skipped"]
+        read = [row for row in group if row["status"] != "skipped"]
+        parsed = [row["error_ratio"] for row in read]
         statuses = Counter(row["status"] for row in group)
+        size = sum(row["bytes"] for row in read)
+        # Share of the language's bytes the parser placed in a valid structure (line parsers: in lines they
+        # classified), weighted by file size. A file whose extraction failed (no parser result) counts as
+        # not understood at all.
+        unclean = sum((row["error_ratio"] if row["parser"] != MISSING else 1.0) * row["bytes"] for row in read)
+        clean = 1 - unclean / size if size else None
+        parsers = sorted({row["parser"].split(":", 1)[0] for row in read if row["parser"] != MISSING})
         languages.append(
             {
                 "language": language,
                 "files": len(group),
+                "lines": sum(row["lines"] for row in group),
+                "clean_share": clean,
+                "fallback_files": sum(1 for row in group if row["fallback_used"]),
+                "parser_kind": ", ".join("grammar" if p == "tree-sitter" else "line parser" if p == "line" else p
+                                         for p in parsers) or MISSING,
                 "mean_error_ratio": sum(parsed) / len(parsed) if parsed else None,
                 "max_error_ratio": max(parsed) if parsed else None,
                 "statuses": ", ".join(
