@@ -31,7 +31,7 @@ from typing import Any
 
 import networkx as nx
 
-from legacy_lens.kinds import UNIT_KINDS
+from legacy_lens.kinds import UNIT_KINDS, platform_services
 
 # Edges along which a component depends on another for migration ordering.
 DEPENDENCY_KINDS = ("calls", "links", "xctl", "runs", "includes", "uses-map", "starts")
@@ -221,13 +221,8 @@ def skills(scan: Mapping[str, Any], authors: Mapping[str, Mapping[str, int]] | N
         lang = c.get("language") or ""
         tech_components[lang].add(c["id"])
         own = out_edges.get(c["id"], [])
-        if any(e["kind"] in ("xctl", "links", "uses-map") or e["target"].startswith(("file:", "transaction:"))
-               or "EXEC CICS" in e.get("detail", "") for e in own):
-            tech_components["cics"].add(c["id"])
-        if any(e["kind"] == "ims" for e in own):
-            tech_components["ims"].add(c["id"])
-        if any(e["target"].startswith("table:") and e["via"] == "exec-sql" for e in own):
-            tech_components["db2"].add(c["id"])
+        for service in platform_services((e["kind"], e["target"], e["via"]) for e in own):
+            tech_components[service].add(c["id"])
     by_id = {c["id"]: c for c in scan["components"]}
     out = []
     for label, key in TECHNOLOGIES:

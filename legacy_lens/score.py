@@ -16,10 +16,9 @@ import networkx as nx
 from legacy_lens import estimate as est
 from legacy_lens import risk as rk
 from legacy_lens.graph import Graph
+from legacy_lens.kinds import platform_services
 from legacy_lens.model import Component, Edge, SourceFile
 
-CICS_EDGES = {"xctl", "links", "uses-map"}
-DATA_EDGES = {"reads", "writes", "updates", "deletes"}
 TEST_NAME = re.compile(r"(^|[/_.-])(tests?|testing|spec)([/_.-]|$)|^T[A-Z0-9]*TEST|TEST$", re.IGNORECASE)
 
 
@@ -94,9 +93,8 @@ def score(components: Sequence[Component], edges: Sequence[Edge], graph: Graph, 
             result.append(c)
             continue
         own = out_edges.get(c.id, [])
-        cics = any(e.kind in CICS_EDGES or e.target.startswith(("file:", "transaction:")) for e in own)
-        ims = any(e.kind == "ims" for e in own)
-        db2 = any(e.kind in DATA_EDGES and e.target.startswith("table:") for e in own)
+        services = platform_services((e.kind, e.target, e.via) for e in own)
+        cics, ims, db2 = "cics" in services, "ims" in services, "db2" in services
         unresolved = sum(1 for e in own if not e.resolved)
         source_file = by_path.get(c.file or "")
         error_ratio = source_file.parse.error_ratio if source_file else 0.0
