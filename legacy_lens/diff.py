@@ -53,6 +53,12 @@ def _risk(c: Mapping[str, Any]) -> float:
     return float((c.get("risk") or {}).get("score") or 0.0)
 
 
+def mean_risk(scan: Mapping[str, Any]) -> float | None:
+    """Mean risk score of the scan's scored components (None when nothing was scored)."""
+    scores = [_risk(c) for c in _units(scan).values() if c.get("risk")]
+    return sum(scores) / len(scores) if scores else None
+
+
 def _renames(old: Mapping[str, Any], new: Mapping[str, Any], removed: set[str], added: set[str]
              ) -> list[tuple[str, str, str]]:
     """(old id, new id, reason) pairs among removed and added components."""
@@ -144,10 +150,6 @@ def diff(old: Mapping[str, Any], new: Mapping[str, Any], top: int = 10) -> dict[
     old_est = old["summary"].get("estimate") or {}
     new_est = new["summary"].get("estimate") or {}
 
-    def mean_risk(scan: Mapping[str, Any]) -> float:
-        scores = [_risk(c) for c in _units(scan).values() if c.get("risk")]
-        return sum(scores) / len(scores) if scores else 0.0
-
     def finding_row(f: Mapping[str, Any]) -> dict[str, Any]:
         return {k: f.get(k) for k in ("rule", "name", "category", "severity", "component", "file", "line",
                                       "message", "fingerprint")}
@@ -163,7 +165,7 @@ def diff(old: Mapping[str, Any], new: Mapping[str, Any], top: int = 10) -> dict[
         "lines_by_language": lines,
         "code_lines": new["summary"]["lines"]["code"] - old["summary"]["lines"]["code"],
         "effort_p50": round(float(new_est.get("p50") or 0) - float(old_est.get("p50") or 0), 1),
-        "mean_risk": round(mean_risk(new) - mean_risk(old), 2),
+        "mean_risk": round((mean_risk(new) or 0.0) - (mean_risk(old) or 0.0), 2),
         "unresolved": new["summary"]["edges_unresolved"] - old["summary"]["edges_unresolved"],
         "top_effort_movers": [{"id": c, "effort_p50": round(e, 2)} for c, e, _ in
                               sorted(movers, key=lambda m: (-abs(m[1]), m[0]))[:top] if e],

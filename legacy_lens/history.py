@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from legacy_lens.diff import mean_risk
+
 SCHEMA_VERSION = 1
 DEFAULT_PATH = Path(".legacy-lens") / "history.db"
 
@@ -126,8 +128,8 @@ def open_history(path: Path, create: bool = True) -> sqlite3.Connection:
 
 
 def _mean_risk(scan: Mapping[str, Any]) -> float | None:
-    scores = [c["risk"]["score"] for c in scan["components"] if c.get("risk")]
-    return round(sum(scores) / len(scores), 2) if scores else None
+    mean = mean_risk(scan)
+    return None if mean is None else round(mean, 2)
 
 
 def record(path: Path, scan: Mapping[str, Any], label: str | None, settings_hash: str, recorded_at: str) -> int:
