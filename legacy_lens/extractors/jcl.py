@@ -79,6 +79,17 @@ class _Lexed:
     statements: list[_Stmt]
     comment_lines: set[int]
     diagnostics: list[Diagnostic]
+    # Statements whose operation is not a JCL statement (a typo, or text that is not JCL): lines the
+    # parser could not classify, reported as parse quality.
+    unclassified: int = 0
+
+
+# Operations of JCL and JES2/JES3 statements (z/OS MVS JCL Reference).
+_OPERATIONS = frozenset({
+    "JOB", "EXEC", "DD", "PROC", "PEND", "SET", "IF", "THEN", "ELSE", "ENDIF", "INCLUDE", "JCLLIB", "OUTPUT",
+    "CNTL", "ENDCNTL", "EXPORT", "SCHEDULE", "XMIT", "COMMAND", "JOBGROUP", "ENDGROUP", "GJOB", "JOBSET",
+    "SJOB", "ENDSET", "AFTER", "BEFORE", "CONCURRENT", "NOTIFY",
+})
 
 
 def _scan_field(text: str, in_quote: bool = False) -> tuple[str, bool]:
@@ -117,6 +128,7 @@ def _lex(lines: list[str], path: str) -> _Lexed:
     i = 0
     n = len(lines)
     current_dd: _Stmt | None = None
+    unclassified = 0
     while i < n:
         lineno = i + 1
         text = lines[i][:_STATEMENT_COLUMNS].rstrip()
@@ -131,6 +143,10 @@ def _lex(lines: list[str], path: str) -> _Lexed:
         name, op, rest = _split_statement(text[2:])
         if not op:
             continue  # the null statement "//" marks end of job; nothing to record
+        if op not in _OPERATIONS:
+            unclassified += 1
+            diags.append(Diagnostic(path, WARNING, "JCL-UNKNOWN-STATEMENT",
+                                    f"{op[:20]!r} is not a JCL statement; the line is not analysed", lineno))
         operands = ""
         end_line = lineno
         if op in {"IF", "ELSE", "ENDIF"}:
@@ -184,7 +200,7 @@ def _lex(lines: list[str], path: str) -> _Lexed:
                 diags.append(
                     Diagnostic(path, WARNING, "JCL-DLM", f"in-stream data has no closing {dlm!r}", stmt.line)
                 )
-    return _Lexed(statements, comments, diags)
+    return _Lexed(statements, comments, diags, unclassified)
 
 
 def _instream_kind(operands: str) -> tuple[str | None, str]:
@@ -818,12 +834,15 @@ def extract(text: str, path: str, spec: LanguageSpec) -> Extraction:
             lines=count_lines([ln[:_STATEMENT_COLUMNS] for ln in lines], _is_comment),
             parse=ParseQuality(status="failed", parser="line:jcl"),
         )
+    counts = count_lines([ln[:_STATEMENT_COLUMNS] for ln in lines], _is_comment)
+    ratio = round(min(1.0, lexed.unclassified / counts.code), 4) if counts.code else 0.0
     return Extraction(
         definitions=tuple(analyser.definitions.values()),
         references=tuple(analyser.references),
         metrics=metrics,
         dd_statements=tuple(analyser.dd_statements),
         diagnostics=tuple(analyser.diagnostics),
-        lines=count_lines([ln[:_STATEMENT_COLUMNS] for ln in lines], _is_comment),
-        parse=ParseQuality(status="line-parser", parser="line:jcl"),
+        lines=counts,
+        parse=ParseQuality(status="line-parser", parser="line:jcl", error_ratio=ratio,
+                           fallback_lines=lexed.unclassified),
     )

@@ -261,3 +261,14 @@ def test_never_raises_on_garbage(text: str) -> None:
     x = jcl.extract(text, "bad/bad.jcl", SPEC)
     assert x.parse.status == "line-parser"
     assert all(d.code != "JCL-INTERNAL" for d in x.diagnostics)
+
+
+def test_unknown_statement_is_counted_as_unclassified_parse_quality() -> None:
+    text = ("//PAYJOB   JOB (ACCT),'PAY'\n//STEP1    EXC  PGM=PAYCALC\n//STEP2    EXEC PGM=PAYRPT\n"
+            "//SYSOUT   DD SYSOUT=*\n")
+    x = jcl.extract(text, "jcl/typo.jcl", SPEC)
+    assert ("warning", "JCL-UNKNOWN-STATEMENT", 2) in diags(x)
+    assert x.parse.fallback_lines == 1
+    assert x.parse.error_ratio == 0.25
+    assert ("job:PAYJOB", "runs", "program", "PAYRPT") in {(r.source, r.kind, r.target_kind, r.target)
+                                                          for r in x.references}
