@@ -32,9 +32,11 @@ import importlib.util
 import inspect
 import io
 import json
+import os
 import pickle
 import shutil
 import sqlite3
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -45,7 +47,7 @@ from legacy_lens import model as model_mod
 from legacy_lens.languages import LanguageSpec, language_by_name
 from legacy_lens.model import FileFacts
 
-CACHE_FORMAT = "1"
+CACHE_FORMAT = "2"
 CACHE_DIR = Path(".legacy-lens") / "cache"
 DB_NAME = "facts.sqlite"
 
@@ -189,7 +191,7 @@ class FactsCache:
         self.measure_raw_parse = measure_raw_parse
         self.stats = CacheStats()
         self._fingerprints: dict[str, str] = {}
-        self._rows: dict[str, tuple[str, bytes]] = {}
+        self._rows: dict[str, tuple[str, bytes, str]] = {}
         self._db: sqlite3.Connection | None = None
         self._open()
 
@@ -200,9 +202,12 @@ class FactsCache:
             try:
                 self.directory.mkdir(parents=True, exist_ok=True)
                 db = sqlite3.connect(path, timeout=30, isolation_level=None)
+                columns = [row[1] for row in db.execute("PRAGMA table_info(facts)")]
+                if columns and "stat" not in columns:
+                    db.execute("DROP TABLE facts")  # a cache of an earlier format: start again
                 db.execute("CREATE TABLE IF NOT EXISTS facts (path TEXT PRIMARY KEY, key TEXT NOT NULL, "
-                           "blob BLOB NOT NULL)")
-                self._rows = {p: (k, b) for p, k, b in db.execute("SELECT path, key, blob FROM facts")}
+                           "blob BLOB NOT NULL, stat TEXT NOT NULL DEFAULT '')")
+                self._rows = {p: (k, b, s) for p, k, b, s in db.execute("SELECT path, key, blob, stat FROM facts")}
                 self._db = db
                 return
             except (sqlite3.Error, OSError):
@@ -226,6 +231,20 @@ class FactsCache:
     def key(self, path: str, language: str, detected_by: str, sha256: str) -> str:
         return "\n".join((CACHE_FORMAT, path, language, detected_by, sha256, self.fingerprint(language)))
 
+    def get_unchanged(self, path: str, language: str, detected_by: str, stat: str) -> FileFacts | None:
+        """The cached facts when the file's status (size, mtime, ctime, inode) is the one recorded with them.
+
+        Saves reading and hashing a file that has not been touched, as git's index does. A status is
+        recorded only when it was taken well after the file's last change (see :func:`stat_signature`),
+        so a file rewritten within the same clock tick is still hashed. None is not counted as a miss:
+        the caller falls back to :meth:`get` with the content hash.
+        """
+        row = self._rows.get(path)
+        if row is None or not stat or row[2] != stat:
+            return None
+        sha256 = row[0].split("\n")[4] if row[0].count("\n") >= 5 else ""
+        return self.get(path, language, detected_by, sha256) if sha256 else None
+
     def get(self, path: str, language: str, detected_by: str, sha256: str) -> FileFacts | None:
         """The cached facts of this file content, or None (counted as a miss)."""
         row = self._rows.get(path)
@@ -246,9 +265,11 @@ class FactsCache:
         self.stats.misses += 1
         return None
 
-    def put_all(self, facts: Iterable[FileFacts], keep: set[str]) -> None:
+    def put_all(self, facts: Iterable[FileFacts], keep: set[str], stats: dict[str, str] | None = None) -> None:
         """Store the facts of files that were just extracted (cache misses: a row that was there was stale or
-        untrusted, and is overwritten), and drop rows of files no longer scanned."""
+        untrusted, and is overwritten), and drop rows of files no longer scanned. ``stats`` holds each file's
+        status signature taken before it was read (:func:`stat_signature`); rows of hits whose status
+        changed (a ``touch``) are updated so that the next scan need not hash them."""
         if self._db is None:
             return
         rows = []
@@ -257,15 +278,20 @@ class FactsCache:
             if f.parse.status in ("failed", "skipped") or not f.sha256:
                 continue
             key = self.key(f.path, f.language, f.detected_by, f.sha256)
-            rows.append((f.path, key, pickle.dumps((key, ff), protocol=pickle.HIGHEST_PROTOCOL)))
+            rows.append((f.path, key, pickle.dumps((key, ff), protocol=pickle.HIGHEST_PROTOCOL),
+                         (stats or {}).get(f.path, "")))
         gone = [(p,) for p in self._rows if p not in keep]
-        if not rows and not gone:
+        stored = {r[0] for r in rows}
+        restat = [(s, p) for p, s in (stats or {}).items()
+                  if p not in stored and p in self._rows and s and self._rows[p][2] != s]
+        if not rows and not gone and not restat:
             return
         try:
             with contextlib.closing(self._db.cursor()) as cur:
                 cur.execute("BEGIN IMMEDIATE")
                 try:
-                    cur.executemany("INSERT OR REPLACE INTO facts (path, key, blob) VALUES (?, ?, ?)", rows)
+                    cur.executemany("INSERT OR REPLACE INTO facts (path, key, blob, stat) VALUES (?, ?, ?, ?)", rows)
+                    cur.executemany("UPDATE facts SET stat = ? WHERE path = ?", restat)
                     cur.executemany("DELETE FROM facts WHERE path = ?", gone)
                     cur.execute("COMMIT")
                 except BaseException:
@@ -279,6 +305,23 @@ class FactsCache:
         if self._db is not None:
             self._db.close()
             self._db = None
+
+
+# A status taken this close to the file's last change is not trusted: the file could change again
+# within the same timestamp tick (coarse filesystem clocks) without its status changing.
+RACY_SECONDS = 2.0
+
+
+def stat_signature(path: str) -> str:
+    """``size:mtime_ns:ctime_ns:inode`` of a file, or "" when it cannot be trusted to detect a change."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return ""
+    now = time.time_ns()
+    if now - max(st.st_mtime_ns, st.st_ctime_ns) < RACY_SECONDS * 1e9:
+        return ""
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
 
 
 def clear(directory: Path) -> bool:

@@ -454,11 +454,20 @@ def expand_proc_calls(facts: list[FileFacts], candidates: list[Candidate]) -> li
 
 
 def _cached_facts(candidates: list[Candidate], settings: Settings,
-                  cache: cache_mod.FactsCache) -> tuple[list[FileFacts], list[Candidate]]:
-    """The facts the cache holds for these files' current contents, and the files left to extract."""
+                  cache: cache_mod.FactsCache, stats: dict[str, str]) -> tuple[list[FileFacts], list[Candidate]]:
+    """The facts the cache holds for these files' current contents, and the files left to extract.
+
+    A file whose status (size, times, inode) is the one recorded is not read at all; ``stats`` receives
+    each file's status, taken before it is read, for the cache to record.
+    """
     hits: list[FileFacts] = []
     todo: list[Candidate] = []
     for c in candidates:
+        stats[c.path] = signature = cache_mod.stat_signature(c.abs_path)
+        unchanged = cache.get_unchanged(c.path, c.language, c.detected_by, signature)
+        if unchanged is not None:
+            hits.append(unchanged)
+            continue
         try:
             data = _read_regular(c.abs_path, settings.max_file_bytes + 1)
         except OSError:
@@ -498,8 +507,9 @@ def scan(roots: list[Path], settings: Settings, progress: Progress | None = None
     cache = _open_cache(roots, settings)
     cached: list[FileFacts] = []
     todo = candidates
+    file_status: dict[str, str] = {}
     if cache is not None:
-        cached, todo = _cached_facts(candidates, settings, cache)
+        cached, todo = _cached_facts(candidates, settings, cache, file_status)
         t = stats.lap("cache", t)
     offset = len(cached)
     report: Progress | None = progress
@@ -509,7 +519,7 @@ def scan(roots: list[Path], settings: Settings, progress: Progress | None = None
     stats.extracted = len(todo)
     t = stats.lap("extract", t)
     if cache is not None:
-        cache.put_all(extracted, {c.path for c in candidates})
+        cache.put_all(extracted, {c.path for c in candidates}, file_status)
         cache.close()
         stats.cache_hits, stats.cache_misses = cache.stats.hits, cache.stats.misses
         stats.cache_ignored = cache.stats.ignored

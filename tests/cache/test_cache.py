@@ -254,3 +254,36 @@ def test_a_pattern_rule_invalidates_only_its_languages(estate: Path, tmp_path: P
     assert any(f["rule"] == "ZZ901" for f in json.loads(with_rule)["findings"])
     plain, _ = run(estate, rules_paths=(str(rules),), cache=False)
     assert with_rule == plain
+
+
+def test_untouched_files_are_not_read_on_a_warm_scan(estate: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from legacy_lens import pipeline
+
+    monkeypatch.setattr(cache_mod, "RACY_SECONDS", 0.0)  # the files were written a moment ago
+    cold, _ = run(estate)
+    reads: list[str] = []
+    original = pipeline._read_regular
+
+    def counting(path: str, limit: int) -> bytes:
+        reads.append(path)
+        return original(path, limit)
+
+    monkeypatch.setattr(pipeline, "_read_regular", counting)
+    warm, stats = run(estate)
+    assert warm == cold and stats.extracted == 0
+    # Only cataloged procs that jobs call with symbols are read again, to expand them with the callers' values.
+    assert reads and all(path.endswith(".prc") for path in reads)
+    reads.clear()
+    target = estate / "cobol" / "BNB100.cbl"
+    target.write_text(target.read_text(encoding="utf-8") + "      * changed\n", encoding="utf-8")
+    _, stats = run(estate)
+    assert stats.extracted == 1
+    assert reads.count(str(target)) == 2  # hashed against the cache, then extracted
+    assert not [path for path in reads if not path.endswith(".prc") and path != str(target)]
+
+
+def test_a_status_taken_right_after_a_change_is_not_trusted(tmp_path: Path) -> None:
+    member = tmp_path / "A.cbl"
+    member.write_text("x", encoding="utf-8")
+    assert cache_mod.stat_signature(str(member)) == ""  # changed less than RACY_SECONDS ago
+    assert cache_mod.stat_signature(str(tmp_path / "missing")) == ""
