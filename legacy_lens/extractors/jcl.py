@@ -670,6 +670,13 @@ class _Analyser:
         if dd.disp and not first:
             first = "NEW"  # DISP=(,CATLG) defaults the status to NEW
         access = "writes" if first in {"NEW", "MOD", "OLD"} else "reads"
+        fields = _unparen(dd.disp).split(",") if dd.disp else []
+        normal = fields[1].strip() if len(fields) > 1 else ""
+        # A normal disposition of DELETE on an existing data set deletes it when the step ends. IEFBR14 does
+        # nothing else: its DD exists only to delete (or to create) the data set, so it neither reads nor writes.
+        deletes = first != "NEW" and normal == "DELETE"
+        if deletes and program == "IEFBR14":
+            access, deletes = "deletes", False
         if _has_symbol(base):
             self._diag(INFO, "JCL-SYMBOL", f"data set name {base} has an unresolved symbol", dd.line)
         self.dd_statements[
@@ -679,6 +686,10 @@ class _Analyser:
         self.references[
             Reference(owner, access, "dataset", base, dd.line, "jcl-dd", detail=detail + extra)
         ] = None
+        if deletes:
+            self.references[
+                Reference(owner, "deletes", "dataset", base, dd.line, "jcl-dd", detail=detail + extra)
+            ] = None
 
     # -- results --------------------------------------------------------------
     def metrics(self, lines: list[str]) -> tuple[tuple[str, Metrics], ...]:

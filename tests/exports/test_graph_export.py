@@ -24,7 +24,7 @@ def test_build_graph_attributes(example: dict[str, Any]) -> None:
     g = build_graph(example)
     assert isinstance(g, nx.MultiDiGraph)
     assert g.number_of_nodes() == len(example["components"]) == 93
-    assert g.number_of_edges() == len(example["edges"]) == 176
+    assert g.number_of_edges() == len(example["edges"]) == 179
     by_id = {c["id"]: c for c in example["components"]}
     payroll = g.nodes["program:BNB100"]
     c = by_id["program:BNB100"]
@@ -149,7 +149,7 @@ def test_mermaid_is_well_formed_with_safe_ids(hostile: dict[str, Any]) -> None:
 def test_mermaid_is_capped_with_a_comment(example: dict[str, Any]) -> None:
     nodes, edges, comments = _mermaid_parts(to_mermaid(build_graph(example), max_edges=10))
     assert len(edges) == 10
-    assert len(comments) == 1 and "capped: showing 10 of 176 edges" in comments[0]
+    assert len(comments) == 1 and "capped: showing 10 of 179 edges" in comments[0]
     assert set(nodes) == {x for s, _a, _l, d in edges for x in (s, d)}
 
 

@@ -272,3 +272,19 @@ def test_unknown_statement_is_counted_as_unclassified_parse_quality() -> None:
     assert x.parse.error_ratio == 0.25
     assert ("job:PAYJOB", "runs", "program", "PAYRPT") in {(r.source, r.kind, r.target_kind, r.target)
                                                           for r in x.references}
+
+
+def test_delete_dispositions() -> None:
+    text = ("//CLEAN    JOB (ACCT),'CLEANUP'\n"
+            "//DELWORK  EXEC PGM=IEFBR14\n"
+            "//DEL1     DD DSN=PROD.WORK.EXTRACT,DISP=(MOD,DELETE,DELETE),UNIT=SYSDA,SPACE=(TRK,0)\n"
+            "//NEW1     DD DSN=PROD.WORK.NEXT,DISP=(NEW,CATLG,DELETE),UNIT=SYSDA,SPACE=(TRK,1)\n"
+            "//LOAD     EXEC PGM=PAYLOAD\n"
+            "//IN       DD DSN=PROD.WORK.TRANS,DISP=(OLD,DELETE,KEEP)\n"
+            "//KEEP     DD DSN=PROD.WORK.MASTER,DISP=(OLD,KEEP)\n")
+    x = jcl.extract(text, "jcl/clean.jcl", SPEC)
+    access = {(r.kind, r.target) for r in x.references if r.target_kind == "dataset"}
+    # IEFBR14 only disposes: a DELETE deletes, a NEW creates; a program's DD is used, then deleted.
+    assert access == {("deletes", "PROD.WORK.EXTRACT"), ("writes", "PROD.WORK.NEXT"),
+                      ("writes", "PROD.WORK.TRANS"), ("deletes", "PROD.WORK.TRANS"),
+                      ("writes", "PROD.WORK.MASTER")}
