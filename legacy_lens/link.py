@@ -68,6 +68,19 @@ def is_system(kind: str, name: str, extra: Iterable[str] = ()) -> bool:
     return any((pattern.endswith("*") and name.startswith(pattern[:-1])) or name == pattern for pattern in extra)
 
 
+def _partial(d: Definition) -> bool:
+    """A C# or VB.NET ``partial`` type: its parts in several files are one component."""
+    return "partial" in d.detail.split()
+
+
+def _sum_metrics(a: Metrics, b: Metrics) -> Metrics:
+    return Metrics(code_lines=a.code_lines + b.code_lines, comment_lines=a.comment_lines + b.comment_lines,
+                   blank_lines=a.blank_lines + b.blank_lines, complexity=a.complexity + b.complexity,
+                   max_nesting=max(a.max_nesting, b.max_nesting), paragraphs=a.paragraphs + b.paragraphs,
+                   goto_count=a.goto_count + b.goto_count, alter_count=a.alter_count + b.alter_count,
+                   dead_paragraphs=a.dead_paragraphs + b.dead_paragraphs)
+
+
 @dataclass(slots=True)
 class _Def:
     definition: Definition
@@ -123,6 +136,7 @@ class Linker:
         self.by_name: dict[tuple[str, str], list[_Def]] = defaultdict(list)
         self.members: dict[tuple[str, str], set[str]] = defaultdict(set)
         self.external_ids: set[str] = set()
+        self.partial_files: dict[str, list[str]] = defaultdict(list)  # id -> further files of a partial class
 
     # -- indexing -----------------------------------------------------------------
     def _rank(self, path: str) -> int:
@@ -141,8 +155,11 @@ class Linker:
                     continue
                 cid = d.component_id
                 new = _Def(d, ff.file.path, ff.file.language, self._rank(ff.file.path) if d.kind == "copybook" else 0)
-                self.by_name[(d.kind, d.name)].append(new)
                 old = self.defs.get(cid)
+                if old is not None and _partial(old.definition) and _partial(d):
+                    self.partial_files[cid].append(ff.file.path)  # one class written in several files
+                    continue
+                self.by_name[(d.kind, d.name)].append(new)
                 if old is None or self._better(new, old):
                     if old is not None:
                         self._duplicate(cid, keep=new, drop=old)
@@ -150,7 +167,10 @@ class Linker:
                 else:
                     self._duplicate(cid, keep=old, drop=new)
             for cid, m in ex.metrics:
-                self.metrics.setdefault(cid, m)
+                if cid in self.metrics and ff.file.path in self.partial_files.get(cid, ()):
+                    self.metrics[cid] = _sum_metrics(self.metrics[cid], m)
+                else:
+                    self.metrics.setdefault(cid, m)
             for owner, items in ex.data_items:
                 self._data_by_file[owner].setdefault(ff.file.path, []).extend(items)
             for mv in ex.moves:
@@ -296,6 +316,10 @@ class Linker:
             hit = self._lookup(kind, candidate, path)
             if hit is not None:
                 return hit[0], True, hit[1]
+            if candidate != names[-1]:
+                member_of = self.members.get((kind, candidate), set())
+                if len(member_of) == 1:
+                    return next(iter(member_of)), True, ""
         target = names[-1]
         owners = sorted(self.members.get((kind, target), ()))
         if len(owners) == 1:
