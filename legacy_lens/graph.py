@@ -35,13 +35,23 @@ def build_graph(components: list[Component], edges: list[Edge]) -> Graph:
 
 
 def annotate(components: list[Component], graph: Graph) -> list[Component]:
-    """Fill fan-in/fan-out (distinct neighbours) and the dead-program flag."""
+    """Fill fan-in/fan-out (distinct neighbours) and the dead-program flag.
+
+    A program is a dead candidate when nothing runs, calls or routes to it, and only in a language that
+    the scan shows being started from somewhere (JCL, CICS definitions, scripts, other programs): a C or
+    Fortran estate scanned without the scripts or schedules that run it says nothing about what is dead.
+    """
+    language_of = {c.id: c.language for c in components}
+    entered_languages = {
+        language_of.get(dst) for src, dst, data in graph.edges(data=True)
+        if data["kind"] in ENTRY_EDGE_KINDS and src != dst and str(dst).startswith("program:")
+    }
     out = []
     for c in components:
         preds = set(graph.predecessors(c.id)) - {c.id}
         succs = set(graph.successors(c.id)) - {c.id}
         dead = False
-        if c.kind == "program" and c.defined and not c.system:
+        if c.kind == "program" and c.defined and not c.system and c.language in entered_languages:
             entered = any(
                 data["kind"] in ENTRY_EDGE_KINDS
                 for src, _dst, data in graph.in_edges(c.id, data=True)

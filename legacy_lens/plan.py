@@ -34,7 +34,8 @@ import networkx as nx
 from legacy_lens.kinds import UNIT_KINDS, platform_services
 
 # Edges along which a component depends on another for migration ordering.
-DEPENDENCY_KINDS = ("calls", "links", "xctl", "runs", "includes", "uses-map", "starts")
+DEPENDENCY_KINDS = ("calls", "links", "xctl", "runs", "includes", "uses-map", "starts", "imports", "extends",
+                    "implements", "shares", "contains")
 
 
 class PlanError(ValueError):
