@@ -473,6 +473,26 @@ def _component_where(component: Mapping[str, Any]) -> str:
     return "not found in scanned code"
 
 
+HEADLINE_KINDS: tuple[tuple[str, str, str], ...] = (
+    ("program", "Programs", "defined in scanned code"),
+    ("copybook", "Copybooks", "defined in scanned code"),
+    ("job", "Jobs", "batch JCL jobs"),
+    ("transaction", "Transactions", "online CICS transactions"),
+    ("table", "Tables", "database tables defined"),
+    ("class", "Classes", "Java, .NET and VB types"),
+    ("package", "Packages", "PL/SQL and Delphi packages"),
+    ("procedure", "Procedures", "stored procedures"),
+    ("subroutine", "Subroutines", "Fortran subroutines"),
+    ("function", "Functions", "C, Fortran and SQL functions"),
+    ("module", "Modules", "Fortran, VB and Perl modules"),
+    ("unit", "Units", "Delphi units"),
+    ("page", "Pages", "JSP and ASP pages"),
+    ("form", "Forms", "VB and Delphi forms"),
+    ("script", "Scripts", "shell, REXX and Perl scripts"),
+    ("source", "Source files", "C and C++ translation units"),
+)
+
+
 def _headline(
     files: Sequence[Mapping[str, Any]],
     components: Sequence[Mapping[str, Any]],
@@ -482,14 +502,13 @@ def _headline(
     resolved = sum(1 for e in edges if e.get("resolved"))
     problems = sum(1 for f in files if _parse(f).get("status") in PROBLEM_STATUSES)
     code_lines = sum(_lines(f)["code"] for f in files)
+    # The five kinds of component most telling for this estate: the first present in HEADLINE_KINDS order
+    # (a mainframe estate shows programs, copybooks, jobs, transactions and tables; a J2EE one, classes).
+    present = [entry for entry in HEADLINE_KINDS if defined[entry[0]]][:5]
     cards: list[tuple[str, int, str]] = [
         ("Files", len(files), "source files found"),
         ("Lines of code", code_lines, "excluding comments and blanks"),
-        ("Programs", defined["program"], "defined in scanned code"),
-        ("Copybooks", defined["copybook"], "defined in scanned code"),
-        ("Jobs", defined["job"], "batch JCL jobs"),
-        ("Transactions", defined["transaction"], "online CICS transactions"),
-        ("Tables", defined["table"], "DB2 tables defined"),
+        *[(label, defined[kind], hint) for kind, label, hint in present],
         ("Resolved references", resolved, "links the tool could follow"),
         ("Unresolved references", len(edges) - resolved, "see section 5"),
         ("Files with parse problems", problems, "partial or failed parse"),
