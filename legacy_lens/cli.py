@@ -468,7 +468,7 @@ def export_schema_command(
     datapackage: Annotated[bool, typer.Option("--datapackage/--no-datapackage",
                                               help="Also write a Frictionless datapackage.json listing them.")] = True,
 ) -> None:
-    """Write one JSON Schema (draft 2020-12) per COBOL record layout, and a datapackage.json."""
+    """Write one JSON Schema (draft 2020-12) per COBOL record layout and database table, and a datapackage.json."""
     from legacy_lens.schema_export import export_schemas
 
     scan_dict = load_scan(scan_json)

@@ -30,6 +30,7 @@ from legacy_lens.kinds import COMPONENT_KINDS
 from legacy_lens.model import (
     INFO,
     WARNING,
+    Column,
     Component,
     DataItem,
     Definition,
@@ -46,6 +47,7 @@ from legacy_lens.model import (
 # a resolved reference even though no source file defines it.
 EXTERNAL_KINDS = {"dataset", "psb", "segment"}
 DD_MODE_ACCESS = {"INPUT": "reads", "OUTPUT": "writes", "EXTEND": "writes", "I-O": "updates"}
+DD_ACCESS_KINDS = frozenset({"reads", "writes", "updates", "deletes"})
 
 
 @cache
@@ -99,6 +101,8 @@ class Linked:
     file_record_usage: dict[str, dict[str, int]] = field(default_factory=dict)
     # Record layouts of the copybooks' 01 levels (legacy_lens.datadict), JSON-shaped, by id.
     records: list[dict[str, Any]] = field(default_factory=list)
+    # Column layouts of the tables defined in the scan (DDL, DCLGENs), with the programs using each, by id.
+    tables: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -380,7 +384,35 @@ class Linker:
                     self._static(ref, source, path)
         self._dd_links()
         records = self._records(programs_including)
-        return Linked(self._components(), self._edge_list(), self.diagnostics, self._file_record_usage(), records)
+        return Linked(self._components(), self._edge_list(), self.diagnostics, self._file_record_usage(), records,
+                      self._tables())
+
+    def _tables(self) -> list[dict[str, Any]]:
+        """Each defined table's columns, from the definition that is used (DDL before a DCLGEN)."""
+        columns: dict[tuple[str, str], tuple[Column, ...]] = {}
+        for ff in self.facts:
+            for table_id, cols in ff.extraction.columns:
+                columns[(table_id, ff.file.path)] = cols
+        users: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        for e in self.edges.values():
+            if e.target.startswith(("table:", "view:")) and e.kind in DD_ACCESS_KINDS:
+                users[e.target][e.source].add(e.kind)
+        out = []
+        for cid in sorted(self.defs):
+            chosen = self.defs[cid]
+            layout = columns.get((cid, chosen.path))
+            if layout is None:
+                continue
+            out.append({
+                "id": cid, "name": chosen.definition.name, "file": chosen.path, "line": chosen.definition.line,
+                "source": chosen.definition.detail or "ddl",
+                "columns": [{"name": c.name, "type": c.type, "length": c.length, "scale": c.scale,
+                             "nullable": c.nullable, "primary_key": c.primary_key, "default": c.default,
+                             "line": c.line} for c in layout],
+                "used_by": [{"component": source, "access": sorted(kinds)}
+                            for source, kinds in sorted(users.get(cid, {}).items())],
+            })
+        return out
 
     def _records(self, programs_including: dict[str, list[str]]) -> list[dict[str, Any]]:
         """Every copybook's 01-level records laid out, with the programs that COPY the copybook."""

@@ -203,6 +203,25 @@ class Metrics:
 
 
 @dataclass(frozen=True, slots=True)
+class Column:
+    """A column of a database table from DDL or a DCLGEN: its SQL type as declared, and what it allows.
+
+    ``length`` is the declared length or precision (``CHAR(10)`` -> 10, ``DECIMAL(9,2)`` -> 9), ``scale``
+    the digits after the point; both are None when the type has none. ``type`` is upper case, without
+    the parenthesised part (``VARCHAR``, ``DECIMAL``, ``TIMESTAMP``).
+    """
+
+    name: str
+    type: str
+    line: int
+    length: int | None = None
+    scale: int | None = None
+    nullable: bool = True
+    primary_key: bool = False
+    default: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Extraction:
     """What a language extractor returns for one file."""
 
@@ -213,6 +232,8 @@ class Extraction:
     moves: tuple[Move, ...] = ()
     file_assigns: tuple[FileAssign, ...] = ()
     dd_statements: tuple[DDStatement, ...] = ()
+    # Columns of the tables the file defines: (table component id, its columns in declared order).
+    columns: tuple[tuple[str, tuple[Column, ...]], ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
     lines: LineCounts = field(default_factory=LineCounts)
     parse: ParseQuality = field(default_factory=ParseQuality)
@@ -308,3 +329,4 @@ class ScanResult:
     coefficients: tuple[tuple[str, str, str], ...] = ()  # (name, value, source) behind the estimate
     plan: Mapping[str, Any] | None = None  # waves, shared services, skills, retire candidates (JSON-shaped)
     records: tuple[Mapping[str, Any], ...] = ()  # record layouts of copybook 01 levels (JSON-shaped, datadict)
+    tables: tuple[Mapping[str, Any], ...] = ()  # table layouts from DDL and DCLGENs (JSON-shaped, link)

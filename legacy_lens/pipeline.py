@@ -559,7 +559,7 @@ def scan(roots: list[Path], settings: Settings, progress: Progress | None = None
                         diagnostics=tuple(diagnostics), roots=tuple(r.as_posix() for r in roots),
                         unrecognised_files=unrecognised, estimate=scored.estimate,
                         coefficients=tuple(estimate_mod.coefficient_table(settings.estimate)),
-                        records=tuple(linked.records))
+                        records=tuple(linked.records), tables=tuple(linked.tables))
     planned = _plan(result, facts, list(found.candidates), linked.file_record_usage, settings, history)
     stats.lap("plan", t)
     return planned

@@ -225,6 +225,87 @@ def record_schema(record: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# SQL type -> JSON Schema, for the types of DB2, Oracle, SQL Server and ANSI DDL. A type not listed gets no
+# "type" (nothing is invented), and its description says so.
+_SQL_TEXT = frozenset({"CHAR", "CHARACTER", "NCHAR", "GRAPHIC", "VARCHAR", "VARCHAR2", "NVARCHAR", "NVARCHAR2",
+                       "VARGRAPHIC", "LONG VARCHAR", "CLOB", "NCLOB", "DBCLOB", "TEXT", "NTEXT", "LONG",
+                       "CHARACTER VARYING", "XML", "UNIQUEIDENTIFIER"})
+_SQL_INTEGERS = {"SMALLINT": (-(2**15), 2**15 - 1), "INTEGER": (-(2**31), 2**31 - 1), "INT": (-(2**31), 2**31 - 1),
+                 "BIGINT": (-(2**63), 2**63 - 1), "TINYINT": (0, 255)}
+_SQL_DECIMAL = frozenset({"DECIMAL", "DEC", "NUMERIC", "NUMBER", "MONEY", "SMALLMONEY"})
+_SQL_FLOAT = frozenset({"REAL", "FLOAT", "DOUBLE", "DOUBLE PRECISION", "DECFLOAT", "BINARY_FLOAT",
+                        "BINARY_DOUBLE"})
+_SQL_FORMATS = {"DATE": "date", "TIME": "time", "TIMESTAMP": "date-time", "DATETIME": "date-time",
+                "DATETIME2": "date-time", "SMALLDATETIME": "date-time", "DATETIMEOFFSET": "date-time"}
+_SQL_BINARY = frozenset({"BLOB", "BINARY", "VARBINARY", "RAW", "LONG RAW", "IMAGE", "BYTEA", "ROWID",
+                         "CHAR FOR BIT DATA", "VARCHAR FOR BIT DATA"})
+
+
+def _column_schema(column: dict[str, Any]) -> dict[str, Any]:
+    sql_type = str(column["type"]).upper()
+    length, scale = column.get("length"), column.get("scale")
+    declared = sql_type + (f"({length}{f',{scale}' if scale is not None else ''})" if length is not None else "")
+    out: dict[str, Any] = {}
+    if sql_type in _SQL_TEXT:
+        out["type"] = "string"
+        if length is not None:
+            out["maxLength"] = length
+    elif sql_type in _SQL_INTEGERS:
+        low, high = _SQL_INTEGERS[sql_type]
+        out.update(type="integer", minimum=low, maximum=high)
+    elif sql_type in _SQL_DECIMAL:
+        if length is not None:
+            digits, places = int(length), int(scale or 0)
+            limit = (10**digits - 1) / 10**places if places else 10**digits - 1
+            if places:
+                out.update(type="number", multipleOf=float(f"1e-{places}"), minimum=-limit, maximum=limit)
+            else:
+                out.update(type="integer", minimum=-limit, maximum=limit)
+        else:
+            out["type"] = "number"
+    elif sql_type in _SQL_FLOAT:
+        out["type"] = "number"
+    elif sql_type in _SQL_FORMATS:
+        out.update(type="string", format=_SQL_FORMATS[sql_type])
+    elif sql_type in ("BOOLEAN", "BIT"):
+        out["type"] = "boolean"
+    elif sql_type in _SQL_BINARY:
+        out.update(type="string", contentEncoding="base64")
+    if "type" in out and column.get("nullable", True):
+        out["type"] = [out["type"], "null"]
+    described = "SQL " + declared + ("" if column.get("nullable", True) else " NOT NULL")
+    if column.get("primary_key"):
+        described += ", primary key"
+    if column.get("default"):
+        described += f", default {column['default']}"
+    if "type" not in out:
+        described += "; type not mapped, so no JSON type is given"
+    out["description"] = f"{column['name']}: {described}"
+    out["x-sql"] = {"type": sql_type, "length": length, "scale": scale, "nullable": column.get("nullable", True),
+                    "primary_key": bool(column.get("primary_key")), "line": column.get("line")}
+    return out
+
+
+def table_schema(table: dict[str, Any]) -> dict[str, Any]:
+    """JSON Schema (draft 2020-12) of one row of a ``scan.json`` table: an object of its columns by name."""
+    columns = table["columns"]
+    keys = [c["name"] for c in columns if c.get("primary_key")]
+    description = (f"Row of table {table['name']} ({table['file']} line {table['line']}, from {table['source']}): "
+                   f"{len(columns)} column(s)" + (f", primary key {', '.join(keys)}" if keys else ""))
+    return {
+        "$schema": SCHEMA_DIALECT,
+        "$id": f"urn:legacy-lens:{table['id']}",
+        "title": table["name"],
+        "description": description,
+        "type": "object",
+        "properties": {c["name"]: _column_schema(c) for c in columns},
+        "required": [c["name"] for c in columns if not c.get("nullable", True)],
+        "additionalProperties": False,
+        "x-sql": {"table": table["name"], "file": table["file"], "line": table["line"], "source": table["source"],
+                  "primary_key": keys, "used_by": table.get("used_by", [])},
+    }
+
+
 def _file_name(name: str, taken: set[str]) -> str:
     base = re.sub(r"[^A-Za-z0-9._-]", "_", name).strip("._") or "record"
     candidate, n = base, 1
@@ -236,7 +317,8 @@ def _file_name(name: str, taken: set[str]) -> str:
 
 
 def export_schemas(scan: dict[str, Any], out_dir: Path, datapackage: bool = True) -> list[Path]:
-    """Write one schema per record (and ``datapackage.json``) under ``out_dir``; returns the paths written."""
+    """Write one schema per record and per table (and ``datapackage.json``) under ``out_dir``; returns the
+    paths written."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     resources: list[dict[str, Any]] = []
@@ -253,10 +335,23 @@ def export_schemas(scan: dict[str, Any], out_dir: Path, datapackage: bool = True
             "x-legacy-lens": {"id": record["id"], "copybook": record["copybook"], "file": record["file"],
                               "length": record["length"], "programs": record.get("programs", [])},
         })
+    for table in scan.get("tables") or []:
+        schema = table_schema(table)
+        path = out_dir / _file_name(f"table.{table['name']}", taken)
+        path.write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        written.append(path)
+        resources.append({
+            "name": re.sub(r"[^a-z0-9._-]", "-", path.name.removesuffix(".schema.json").lower()),
+            "path": path.name, "format": "json", "mediatype": "application/schema+json",
+            "title": table["name"], "description": schema["description"],
+            "x-legacy-lens": {"id": table["id"], "file": table["file"], "columns": len(table["columns"]),
+                              "used_by": [u["component"] for u in table.get("used_by", [])]},
+        })
     if datapackage:
         package = {"$schema": DATAPACKAGE_PROFILE, "name": "legacy-lens-record-layouts",
-                   "title": "Record layouts (JSON Schema) extracted by legacy-lens",
-                   "description": "One JSON Schema (draft 2020-12) per COBOL record layout found in the scan.",
+                   "title": "Record and table layouts (JSON Schema) extracted by legacy-lens",
+                   "description": "One JSON Schema (draft 2020-12) per COBOL record layout and per database "
+                                  "table found in the scan.",
                    "resources": resources}
         path = out_dir / "datapackage.json"
         path.write_text(json.dumps(package, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")

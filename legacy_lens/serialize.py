@@ -128,6 +128,7 @@ def to_dict(result: ScanResult) -> dict[str, Any]:
         "diagnostics": diagnostics,
         "plan": dict(result.plan) if result.plan is not None else None,
         "records": [dict(r) for r in result.records],
+        "tables": [dict(t) for t in result.tables],
     }
 
 
