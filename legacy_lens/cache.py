@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import functools
 import hashlib
 import importlib.util
 import inspect
@@ -91,6 +92,15 @@ def descriptor_hash(folder: Path) -> str:
     return digest.hexdigest()
 
 
+@functools.cache
+def catalogue_hash() -> str:
+    """Hash of the system catalogue (``catalog/*.toml``): some extractors read it (builtins they leave out)."""
+    digest = hashlib.sha256()
+    for f in sorted((Path(__file__).parent / "catalog").glob("*.toml")):
+        digest.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 def _module_file(name: str) -> Path | None:
     spec = importlib.util.find_spec(name)
     return Path(spec.origin) if spec and spec.origin and spec.origin.endswith(".py") else None
@@ -111,6 +121,11 @@ def _imports(path: Path) -> set[str]:
                 found.update(f"legacy_lens.{a.name}" for a in node.names)
             elif node.module.startswith("legacy_lens."):
                 found.add(node.module)
+                # ``from legacy_lens.extractors import sql``: the names may be modules of that package.
+                package = _module_file(node.module)
+                if package is not None and package.name == "__init__.py":
+                    found.update(name for a in node.names
+                                 if _module_file(name := f"{node.module}.{a.name}") is not None)
         elif isinstance(node, ast.Import):
             found.update(a.name for a in node.names if a.name.startswith("legacy_lens."))
         stack.extend(ast.iter_child_nodes(node))
@@ -166,6 +181,7 @@ def language_fingerprint(spec: LanguageSpec, max_file_bytes: int, measure_raw_pa
         f"language={spec.name}", f"descriptor={descriptor_hash(spec.folder)}",
         f"extractor={source_hash(f'legacy_lens.extractors.{spec.extractor}')}",
         f"max_file_bytes={max_file_bytes}", f"rules={rules_hash(spec, rules_paths)}",
+        f"catalogue={catalogue_hash()}",
     ]
     if spec.grammar:
         parts += [f"grammar={ts.grammar_version(spec.grammar)}", f"measure_raw_parse={measure_raw_parse}"]

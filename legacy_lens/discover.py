@@ -30,6 +30,8 @@ BINARY_EXTENSIONS = {
     ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".ico", ".pdf", ".zip", ".gz", ".tgz", ".bz2", ".xz", ".7z",
     ".jar", ".war", ".ear", ".class", ".exe", ".dll", ".so", ".o", ".obj", ".a", ".lib", ".pyc", ".frx",
     ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".mp3", ".mp4", ".woff", ".woff2", ".ttf",
+    # VB6 and COM binaries beside the sources: control, designer and type-library files
+    ".ctx", ".dsx", ".dca", ".pgx", ".dox", ".oca", ".ocx", ".tlb", ".olb", ".res", ".dcu", ".bpl",
 }
 # Text formats that are documentation or data, not code: counted, not sniffed.
 DOC_EXTENSIONS = {".md", ".txt", ".rst", ".html", ".htm", ".xml", ".json", ".yml", ".yaml", ".csv", ".toml",

@@ -24,7 +24,7 @@ UNIT_KINDS: frozenset[str] = frozenset({
     # Java/C#/VB.NET/VB6/Delphi types and modules; JSP pages
     "class", "form", "unit", "page",
     # PL/SQL and T-SQL stored code
-    "package", "procedure", "trigger", "view",
+    "package", "procedure", "trigger", "view", "type",
     # shell, REXX, Perl and VBScript scripts
     "script",
 })

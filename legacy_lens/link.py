@@ -71,8 +71,10 @@ def is_system(kind: str, name: str, extra: Iterable[str] = ()) -> bool:
 
 
 def _partial(d: Definition) -> bool:
-    """A C# or VB.NET ``partial`` type: its parts in several files are one component."""
-    return "partial" in d.detail.split()
+    """A component written in several files that are one: a C# or VB.NET ``partial`` type, or a PL/SQL package
+    (or object type) whose spec and body are kept apart."""
+    words = d.detail.replace(",", " ").split()
+    return "partial" in words or (d.kind in ("package", "type") and bool(words) and words[0] in ("spec", "body"))
 
 
 def _sum_metrics(a: Metrics, b: Metrics) -> Metrics:
@@ -139,6 +141,7 @@ class Linker:
         # files: C functions, headers); and (kind, name) -> owning components of sub-definitions (methods).
         self.by_name: dict[tuple[str, str], list[_Def]] = defaultdict(list)
         self.members: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self.member_leaves: dict[tuple[str, str], set[str]] = defaultdict(set)
         self.external_ids: set[str] = set()
         self.partial_files: dict[str, list[str]] = defaultdict(list)  # id -> further files of a partial class
 
@@ -156,6 +159,9 @@ class Linker:
                 if d.kind not in COMPONENT_KINDS:
                     if d.parent:
                         self.members[(d.kind, d.name)].add(d.parent)
+                        if "." in d.name and not d.scope:
+                            # ``MODULE.ROUTINE`` is also reachable by its bare name (a VB6 public routine).
+                            self.member_leaves[(d.kind, d.name.rsplit(".", 1)[1])].add(d.parent)
                     continue
                 cid = d.component_id
                 new = _Def(d, ff.file.path, ff.file.language, self._rank(ff.file.path) if d.kind == "copybook" else 0)
@@ -268,6 +274,8 @@ class Linker:
     # -- edges ----------------------------------------------------------------------
     def add_edge(self, source: str, target: str, kind: str, via: str, resolved: bool, path: str, line: int,
                  detail: str = "") -> None:
+        if source == target:
+            return  # a routine calling another of its own package or class: no dependency between components
         key = (source, target, kind, via)
         edge = self.edges.get(key)
         if edge is None:
@@ -303,6 +311,27 @@ class Linker:
             return best.definition.component_id, ""
         return best.definition.component_id, f"{len(found)} definitions of {name}; the nearest, in {best.path}, used"
 
+    def _nearest_owner(self, owners: list[str], path: str) -> str | None:
+        """The owner defined in ``path``'s own file or, failing that, the one sharing the longest directory
+        prefix with it; None when two are equally near (the reference stays unresolved, owners listed)."""
+        here = PurePosixPath(path).parent.parts
+        scored = []
+        for owner in owners:
+            d = self.defs.get(owner)
+            if d is None:
+                continue
+            there = PurePosixPath(d.path).parent.parts
+            shared = 0
+            for a, b in zip(here, there, strict=False):
+                if a != b:
+                    break
+                shared += 1
+            scored.append((d.path != path, -shared, owner))
+        scored.sort()
+        if not scored or (len(scored) > 1 and scored[0][:2] == scored[1][:2]):
+            return None
+        return scored[0][2]
+
     def resolve(self, ref: Reference, path: str, name: str | None = None) -> tuple[str, bool, str] | None:
         """(component id, resolved, extra detail) for a reference made in ``path``; None to leave it out.
 
@@ -325,9 +354,13 @@ class Linker:
                 if len(member_of) == 1:
                     return next(iter(member_of)), True, ""
         target = names[-1]
-        owners = sorted(self.members.get((kind, target), ()))
+        owners = sorted(self.members.get((kind, target), ()) or self.member_leaves.get((kind, target), ()))
         if len(owners) == 1:
             return owners[0], True, f"{kind} {target} is defined only there"
+        if len(owners) > 1:
+            nearest = self._nearest_owner(owners, path)
+            if nearest is not None:
+                return nearest, True, f"{kind} {target} is defined in {len(owners)} places; the nearest used"
         found = self.target_id(kind, target)
         if found[1]:
             return found
@@ -350,8 +383,10 @@ class Linker:
             candidates = self.tables_by_base.get(base, [])
             if len(candidates) == 1:
                 return candidates[0], True, "schema inferred"
-        if kind == "table" and f"view:{name}" in self.defs:
-            return f"view:{name}", True, "a view"
+        if kind == "table":
+            for view in (f"view:{name}", f"view:{name.rsplit('.', 1)[-1]}"):
+                if view in self.defs:
+                    return view, True, "a view"
         if kind == "copybook" and f"mapset:{name}" in self.defs:
             return f"mapset:{name}", True, "BMS symbolic map"
         if is_system(kind, name, self.system_modules):
@@ -405,7 +440,7 @@ class Linker:
                 continue
             out.append({
                 "id": cid, "name": chosen.definition.name, "file": chosen.path, "line": chosen.definition.line,
-                "source": chosen.definition.detail or "ddl",
+                "source": "dclgen" if chosen.definition.detail.startswith("dclgen") else "ddl",
                 "columns": [{"name": c.name, "type": c.type, "length": c.length, "scale": c.scale,
                              "nullable": c.nullable, "primary_key": c.primary_key, "default": c.default,
                              "line": c.line} for c in layout],

@@ -16,25 +16,30 @@ SPEC = language_by_name("sql")
 
 def test_payroll_ddl() -> None:
     x = sql.extract((FIXTURES / "payroll.ddl").read_text(encoding="utf-8"), "db/payroll.ddl", SPEC)
+    # Ids drop the schema (docs/LANGUAGES.md: table:NAME, view:NAME); the schema stays in the detail.
     assert {(d.kind, d.name, d.line, d.detail) for d in x.definitions} == {
         # the ';' inside a string literal does not split the statement; PRIMARY KEY is no column
-        ("table", "PAY.EMPLOYEE", 6, "columns=4,indexes=2"),
-        ("table", "PAY.DEPARTMENT", 14, "columns=2"),  # lower case, named constraint
+        ("table", "EMPLOYEE", 6, "columns=4,indexes=2,schema=PAY"),
+        ("table", "DEPARTMENT", 14, "columns=2,schema=PAY"),  # lower case, named constraint
         ("table", "PAYHIST", 23, "columns=3"),
-        ("table", "PAY.V_EMP_DEPT", 32, "view"),
+        ("view", "V_EMP_DEPT", 32, "schema=PAY"),
         ("table", "BROKEN", 41, "columns=1"),
     }
     assert {(r.source, r.kind, r.target_kind, r.target, r.line, r.via) for r in x.references} == {
-        ("table:PAY.EMPLOYEE", "references", "table", "PAY.DEPARTMENT", 9, "ddl-fk"),
-        ("table:PAYHIST", "references", "table", "PAY.EMPLOYEE", 25, "ddl-fk"),
-        ("table:PAY.DEPARTMENT", "references", "table", "PAY.MANAGER", 30, "ddl-fk"),
-        ("table:PAY.V_EMP_DEPT", "reads", "table", "PAY.EMPLOYEE", 34, "ddl-view"),
-        ("table:PAY.V_EMP_DEPT", "reads", "table", "PAY.DEPARTMENT", 35, "ddl-view"),
-        ("table:PAY.V_EMP_DEPT", "reads", "table", "PAY.TERMINATED", 36, "ddl-view"),
+        ("table:EMPLOYEE", "references", "table", "DEPARTMENT", 9, "ddl-fk"),
+        ("table:PAYHIST", "references", "table", "EMPLOYEE", 25, "ddl-fk"),
+        ("table:DEPARTMENT", "references", "table", "MANAGER", 30, "ddl-fk"),
+        ("view:V_EMP_DEPT", "reads", "table", "EMPLOYEE", 34, "ddl-view"),
+        ("view:V_EMP_DEPT", "reads", "table", "DEPARTMENT", 35, "ddl-view"),
+        ("view:V_EMP_DEPT", "reads", "table", "TERMINATED", 36, "ddl-view"),
     }
     assert {(d.severity, d.code, d.line) for d in x.diagnostics} == {("warning", "SQL-SYNTAX", 41)}
     assert (x.lines.code, x.lines.comment, x.lines.blank) == (31, 3, 7)
-    assert x.parse.parser == "line:sql"
+    assert x.parse.parser == "line:sql" and x.parse.fallback_lines == 0
+    # Every component has metrics of its own lines; a view's complexity counts its CASE WHENs (none here).
+    metrics = {cid: (m.code_lines, m.complexity) for cid, m in x.metrics}
+    assert metrics == {"table:EMPLOYEE": (7, 0), "table:DEPARTMENT": (5, 0), "table:PAYHIST": (5, 0),
+                       "table:BROKEN": (1, 0), "view:V_EMP_DEPT": (6, 1)}
 
 
 def test_sniff_is_case_insensitive() -> None:
@@ -119,6 +124,28 @@ def test_sniff_is_case_insensitive() -> None:
         ("SELECT COUNT(*) INTO :N FROM T1 WHERE D > CURRENT DATE - 1 DAY", [("reads", "T1")]),
         ("PREPARE S1 FROM :STMT-TEXT", []),
         ("", []),
+        # Deliberate fixes made with the T-SQL reader (no effect on EXEC SQL as DB2 writes it):
+        # a table-valued function is not a table ...
+        ("SELECT * FROM dbo.split(@list) s JOIN T ON T.K = s.V", [("reads", "T")]),
+        ("SELECT * FROM A CROSS APPLY sys.dm_exec_sql_text(A.H) t", [("reads", "A")]),
+        # ... but a table with an old-style hint is
+        ("SELECT * FROM ORDERS (NOLOCK) WHERE 1 = 0", [("reads", "ORDERS")]),
+        # DELETE alias FROM table: FROM is no alias; bracketed and db..table names
+        ("DELETE br FROM [dbo].[Results] br JOIN #skip s ON s.id = br.id",
+         [("deletes", "BR"), ("reads", "DBO.RESULTS"), ("reads", "#SKIP")]),
+        ("SELECT * FROM master..sysdatabases", [("reads", "MASTER.SYSDATABASES")]),
+        # T-SQL MERGE without INTO
+        ("MERGE dbo.Target AS t USING dbo.Src AS s ON t.K = s.K WHEN MATCHED THEN DELETE",
+         [("updates", "DBO.TARGET"), ("reads", "DBO.SRC")]),
+        # INTO ends a FROM list: the variables after it are no tables
+        ("SELECT A, B FROM T1 INTO :X, :Y", [("reads", "T1")]),
+        # TABLE(collection) is a PL/SQL collection, not a table
+        ("SELECT COLUMN_VALUE FROM TABLE(P_IDS) WHERE 1 = 1", []),
+        # Oracle multi-table insert
+        ("INSERT ALL INTO T1 (A) VALUES (1) INTO T2 (B) VALUES (2) SELECT * FROM SRC",
+         [("writes", "T1"), ("writes", "T2"), ("reads", "SRC")]),
+        ("INSERT FIRST WHEN A > 1 THEN INTO T1 VALUES (A) ELSE INTO T2 VALUES (A) SELECT A FROM SRC",
+         [("writes", "T1"), ("writes", "T2"), ("reads", "SRC")]),
     ],
 )
 def test_dml_tables(text: str, expected: list[tuple[str, str]]) -> None:
