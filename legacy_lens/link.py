@@ -48,6 +48,8 @@ from legacy_lens.model import (
 EXTERNAL_KINDS = {"dataset", "psb", "segment"}
 DD_MODE_ACCESS = {"INPUT": "reads", "OUTPUT": "writes", "EXTEND": "writes", "I-O": "updates"}
 DD_ACCESS_KINDS = frozenset({"reads", "writes", "updates", "deletes"})
+# Targets named by paths on servers that ignore letter case (IIS, Windows): ASP pages and scripts.
+CASE_INSENSITIVE_KINDS = frozenset({"page", "script"})
 
 
 @cache
@@ -142,6 +144,7 @@ class Linker:
         self.by_name: dict[tuple[str, str], list[_Def]] = defaultdict(list)
         self.members: dict[tuple[str, str], set[str]] = defaultdict(set)
         self.member_leaves: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self._folded_names: dict[str, dict[str, list[str]]] = {}
         self.external_ids: set[str] = set()
         self.partial_files: dict[str, list[str]] = defaultdict(list)  # id -> further files of a partial class
 
@@ -311,6 +314,16 @@ class Linker:
             return best.definition.component_id, ""
         return best.definition.component_id, f"{len(found)} definitions of {name}; the nearest, in {best.path}, used"
 
+    def _folded(self, kind: str) -> dict[str, list[str]]:
+        """Names of ``kind`` by their lower-case form (built once per kind)."""
+        folded = self._folded_names.get(kind)
+        if folded is None:
+            folded = self._folded_names[kind] = defaultdict(list)
+            for k, name in self.by_name:
+                if k == kind:
+                    folded[name.lower()].append(name)
+        return folded
+
     def _nearest_owner(self, owners: list[str], path: str) -> str | None:
         """The owner defined in ``path``'s own file or, failing that, the one sharing the longest directory
         prefix with it; None when two are equally near (the reference stays unresolved, owners listed)."""
@@ -354,6 +367,12 @@ class Linker:
                 if len(member_of) == 1:
                     return next(iter(member_of)), True, ""
         target = names[-1]
+        if kind in CASE_INSENSITIVE_KINDS:
+            for candidate in names:
+                for actual in self._folded(kind).get(candidate.lower(), ()):
+                    hit = self._lookup(kind, actual, path)
+                    if hit is not None:
+                        return hit[0], True, f"matched {actual} ignoring letter case"
         owners = sorted(self.members.get((kind, target), ()) or self.member_leaves.get((kind, target), ()))
         if len(owners) == 1:
             return owners[0], True, f"{kind} {target} is defined only there"

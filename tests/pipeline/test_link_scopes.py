@@ -73,3 +73,12 @@ def test_parts_of_a_partial_class_are_one_component() -> None:
     assert component.metrics is not None and component.metrics.code_lines == 240
     assert component.metrics.complexity == 6
     assert not [d for d in result.diagnostics if d.code == "DUPLICATE-DEFINITION"]
+
+
+def test_pages_are_found_ignoring_letter_case() -> None:
+    page = facts("site/Inc/Header.asp", [Definition("page", "site/Inc/Header.asp", 1, id="page:site/Inc/Header.asp")],
+                 [], language="asp")
+    user = facts("site/default.asp", [Definition("page", "site/default.asp", 1, id="page:site/default.asp")],
+                 [Reference("page:site/default.asp", "includes", "page", "site/inc/header.asp", 2)], language="asp")
+    (edge,) = link([page, user]).edges
+    assert edge.target == "page:site/Inc/Header.asp" and edge.resolved and "letter case" in edge.detail
