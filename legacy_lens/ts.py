@@ -25,8 +25,27 @@ __all__ = ["Node", "ParseBudgetExceeded", "ParsedTree", "Tree", "captures", "gra
 
 
 @cache
+def _wheel(grammar: str) -> str:
+    """The single-grammar wheel a language descriptor names for ``grammar`` (``tree_sitter_fortran``), or "".
+
+    A descriptor's ``grammar_package`` may pick a wheel over the pack's grammar of the same name when it
+    measured better on real code (grammars/<lang>/README.md records why).
+    """
+    from legacy_lens.languages import load_languages
+
+    for spec in load_languages():
+        package = spec.grammar_package.split("==", 1)[0].strip()
+        if spec.grammar == grammar and package and package != "tree-sitter-language-pack":
+            return package.replace("-", "_")
+    return ""
+
+
+@cache
 def _language(grammar: str) -> Language:
-    """The compiled grammar: from the pack, else from a single-grammar wheel ``tree_sitter_<grammar>``."""
+    """The compiled grammar: from the wheel its descriptor names, else the pack, else ``tree_sitter_<grammar>``."""
+    wheel = _wheel(grammar)
+    if wheel:
+        return Language(importlib.import_module(wheel).language())
     try:
         return get_language(grammar)  # type: ignore[arg-type]
     except LookupError:
@@ -81,6 +100,13 @@ def grammar_version(grammar: str = "") -> str:
     pack = f"tree-sitter-language-pack {version('tree-sitter-language-pack')}"
     if not grammar:
         return pack
+    wheel = _wheel(grammar)
+    if wheel:
+        name = wheel.replace("_", "-")
+        try:
+            return f"{name} {version(name)}"
+        except PackageNotFoundError:
+            return f"{name} (not installed)"
     try:
         get_language(grammar)  # type: ignore[arg-type]
         return pack
