@@ -218,13 +218,13 @@ class Linker:
     def _better(new: _Def, old: _Def) -> bool:
         # DDL beats a DCLGEN declaration of the same table; a copybook earlier on the search path wins.
         if new.definition.kind == "table":
-            return old.definition.detail == "dclgen" and new.definition.detail != "dclgen"
+            return old.definition.detail.startswith("dclgen") and not new.definition.detail.startswith("dclgen")
         if new.definition.kind == "copybook":
             return (new.rank, new.path) < (old.rank, old.path)
         return False
 
     def _duplicate(self, cid: str, keep: _Def, drop: _Def) -> None:
-        if cid.startswith("table:") and "dclgen" in (keep.definition.detail, drop.definition.detail):
+        if cid.startswith("table:") and any(d.definition.detail.startswith("dclgen") for d in (keep, drop)):
             return  # a DCLGEN restating DDL is expected, not a duplicate
         self.diagnostics.append(Diagnostic(
             drop.path, INFO if cid.startswith("copybook:") else WARNING, "DUPLICATE-DEFINITION",
@@ -277,7 +277,7 @@ class Linker:
     # -- edges ----------------------------------------------------------------------
     def add_edge(self, source: str, target: str, kind: str, via: str, resolved: bool, path: str, line: int,
                  detail: str = "") -> None:
-        if source == target:
+        if source == target and kind == "calls":
             return  # a routine calling another of its own package or class: no dependency between components
         key = (source, target, kind, via)
         edge = self.edges.get(key)

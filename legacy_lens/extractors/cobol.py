@@ -4,8 +4,8 @@ The grammar gives statement boundaries and types; small regular expressions
 read the tokens inside each captured statement (the same expressions serve the
 statement-level fallback for regions the grammar could not parse, so no CALL,
 COPY, PERFORM, GO TO or EXEC is lost). EXEC blocks are lifted out by the
-preprocessor and analysed here: CICS and DLI by their option syntax, SQL with
-``sql.dml_tables``.
+preprocessor and analysed by ``exec_blocks.analyse``, the one reader of EXEC
+SQL/CICS/DLI shared with PL/I and assembler.
 
 Resolution across files (copybook contents counting for the including program,
 dynamic CALL/XCTL targets set in copybooks, DD names) happens later, in
@@ -19,9 +19,10 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from legacy_lens import ts
-from legacy_lens.extractors.cobol_pre import ExecBlock, Preprocessed, preprocess
+from legacy_lens.extractors.cobol_pre import Preprocessed, preprocess
 from legacy_lens.extractors.common import count_lines, member_name
-from legacy_lens.extractors.sql import dml_tables
+from legacy_lens.extractors.exec_blocks import analyse as analyse_exec
+from legacy_lens.extractors.exec_blocks import unquote
 from legacy_lens.languages import LanguageSpec
 from legacy_lens.model import (
     ERROR,
@@ -91,26 +92,11 @@ _VALUE_TOKEN = re.compile(
 _PARAGRAPH_HEADER = re.compile(rf"^ {{7}}(?P<name>{NAME})\s*\.\s*$")
 _SECTION_HEADER = re.compile(rf"^ {{7}}(?P<name>{NAME})\s+SECTION(?:\s+\d+)?\s*\.\s*$", re.IGNORECASE)
 _PROGRAM_ID = re.compile(rf"\bPROGRAM-ID\s*\.?\s*(?P<name>{_LITERAL}|{NAME})", re.IGNORECASE)
-_CICS_OPTION = re.compile(rf"(?P<opt>[A-Z][A-Z0-9-]*)(?:\s*\(\s*(?P<val>{_LITERAL}|[^()]*(?:\([^()]*\)[^()]*)*)\s*\))?",
-                          re.IGNORECASE)
 _PROGRAM_NAME = re.compile(r"^[A-Z@#$][A-Z0-9@#$-]{0,7}$")
 _FIGURATIVE = {"SPACE", "SPACES", "ZERO", "ZEROS", "ZEROES", "LOW-VALUE", "LOW-VALUES", "HIGH-VALUE",
                "HIGH-VALUES", "QUOTE", "QUOTES", "NULL", "NULLS"}
 
 TERMINAL_STATEMENTS = {"stop_statement", "goback_statement"}
-CICS_FILE_VERBS = {
-    "READ": "reads", "READNEXT": "reads", "READPREV": "reads", "STARTBR": "reads", "RESETBR": "reads",
-    "WRITE": "writes", "REWRITE": "updates", "DELETE": "deletes",
-}
-DLI_VERBS = {"GU", "GHU", "GN", "GHN", "GNP", "GHNP", "ISRT", "REPL", "DLET"}
-
-
-def unquote(literal: str) -> str:
-    """Value of a COBOL literal: quotes removed, doubled quotes collapsed."""
-    if len(literal) >= 2 and literal[0] in "'\"" and literal[-1] == literal[0]:
-        q = literal[0]
-        return literal[1:-1].replace(q + q, q)
-    return literal
 
 
 def program_name_value(value: str) -> str | None:
@@ -563,18 +549,11 @@ class _Extractor:
     # -- EXEC blocks ----------------------------------------------------------------
     def _execs(self) -> None:
         for block in self.pre.execs:
-            owner = self.owner_at(block.line)
-            try:
-                if block.kind == "CICS":
-                    self._exec_cics(block, owner)
-                elif block.kind in ("SQL", "SQLIMS"):
-                    self._exec_sql(block, owner)
-                elif block.kind == "DLI":
-                    self._exec_dli(block, owner)
-            except Exception as exc:  # one odd block must not lose the file's other facts
-                self.diagnostics.append(Diagnostic(self.path, WARNING, "COBOL-EXEC-UNREADABLE",
-                                                   f"EXEC {block.kind} block could not be analysed: {exc}",
-                                                   block.line))
+            found = analyse_exec(block.kind, block.text, self.owner_at(block.line), block.line, self.path, "COBOL")
+            for ref in found.references:
+                self.add_ref(ref)
+            self.definitions.extend(found.definitions)
+            self.diagnostics.extend(found.diagnostics)
         if self.pre.tab_lines:
             first = self.pre.tab_lines[0]
             self.diagnostics.append(Diagnostic(
@@ -584,79 +563,6 @@ class _Extractor:
         for line in self.pre.unterminated_exec_lines:
             self.diagnostics.append(Diagnostic(self.path, WARNING, "COBOL-EXEC-UNTERMINATED",
                                                "EXEC block without END-EXEC; read up to the next period", line))
-
-    def _exec_cics(self, block: ExecBlock, owner: str) -> None:
-        options = _cics_options(block.text)
-        if not options:
-            return
-        verb = options[0][0]
-        opts = {k: v for k, v in options[1:]}
-        line = block.line
-
-        def target(value: str | None, kind: str, target_kind: str, via_literal: str = "literal") -> None:
-            if not value:
-                return
-            if value[0] in "'\"":
-                name = unquote(value).strip().upper()
-                if name:
-                    self.add_ref(Reference(owner, kind, target_kind, name, line, via_literal,
-                                           detail=f"EXEC CICS {verb}"))
-            else:
-                ident = re.sub(r"\s*\(.*", "", value).strip().upper()
-                if ident:
-                    self.add_ref(Reference(owner, kind, target_kind, ident, line, "identifier", dynamic=True,
-                                           subscripted="(" in value, detail=f"EXEC CICS {verb}"))
-
-        if verb in ("LINK", "XCTL", "LOAD"):
-            target(opts.get("PROGRAM"), "xctl" if verb == "XCTL" else "links", "program")
-        elif verb in ("RETURN", "START") and "TRANSID" in opts:
-            target(opts.get("TRANSID"), "starts", "transaction")
-        elif verb in ("SEND", "RECEIVE") and "MAP" in opts:
-            mapset = opts.get("MAPSET") or opts.get("MAP")
-            target(mapset, "uses-map", "mapset")
-        elif verb in CICS_FILE_VERBS:
-            target(opts.get("FILE") or opts.get("DATASET"), CICS_FILE_VERBS[verb], "file")
-        elif verb == "SCHEDULE" and "PSB" in opts:
-            target(opts.get("PSB"), "ims", "psb")
-
-    def _exec_sql(self, block: ExecBlock, owner: str) -> None:
-        text = block.text
-        include = re.match(rf"INCLUDE\s+({NAME})", text, re.IGNORECASE)
-        if include:
-            self.add_ref(Reference(owner, "includes", "copybook", include.group(1).upper(), block.line, "sql-include"))
-            return
-        declare = re.match(rf"DECLARE\s+({NAME}(?:\.{NAME})?)\s+TABLE\b", text, re.IGNORECASE)
-        if declare:
-            self.definitions.append(Definition(kind="table", name=declare.group(1).upper(), line=block.line,
-                                               detail="dclgen"))
-            return
-        verb = (text.split(None, 1) or [""])[0].upper()
-        for access, table in dml_tables(text):
-            self.add_ref(Reference(owner, access, "table", table.upper(), block.line, "exec-sql",
-                                   detail=f"EXEC SQL {verb}"))
-
-    def _exec_dli(self, block: ExecBlock, owner: str) -> None:
-        options = _cics_options(block.text)
-        if not options:
-            return
-        verb = options[0][0]
-        for opt, value in options[1:]:
-            if value is None or opt not in ("PSB", "SEGMENT"):
-                continue
-            # PSB(name) and SEGMENT(name) give the name itself (IMS writes it bare); PSB((area)) and
-            # SEGMENT((area)) name a data area that holds it at run time.
-            value = value.strip()
-            dynamic = value.startswith("(")
-            name = value.strip("() ").upper() if dynamic else unquote(value).strip().upper()
-            if not name:
-                continue
-            via = "identifier" if dynamic else "literal"
-            if opt == "PSB":
-                self.add_ref(Reference(owner, "ims", "psb", name, block.line, via, dynamic=dynamic,
-                                       detail=f"EXEC DLI {verb}"))
-            elif verb in DLI_VERBS:
-                self.add_ref(Reference(owner, "ims", "segment", name, block.line, via, dynamic=dynamic,
-                                       detail=f"EXEC DLI {verb}"))
 
     # -- result -------------------------------------------------------------------
     def _result(self) -> Extraction:
@@ -804,11 +710,6 @@ def _ddname(assignment: str) -> str:
 def _normal_usage(usage: str) -> str:
     u = usage.upper().replace("COMPUTATIONAL", "COMP")
     return {"BINARY": "COMP", "PACKED-DECIMAL": "COMP-3", "COMP-4": "COMP", "COMP-5": "COMP-5"}.get(u, u)
-
-
-def _cics_options(text: str) -> list[tuple[str, str | None]]:
-    """``SEND MAP('X') MAPSET(WS-M) ERASE`` -> [("SEND", None), ("MAP", "'X'"), ("MAPSET", "WS-M"), ...]."""
-    return [(m.group("opt").upper(), m.group("val")) for m in _CICS_OPTION.finditer(text)]
 
 
 def _is_terminal(last: tuple[str, int, bool]) -> bool:

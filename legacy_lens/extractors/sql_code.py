@@ -1686,7 +1686,9 @@ class Analyser:
             definitions.append(Definition("routine", routine.name, routine.line, routine.end_line,
                                           parent=routine.parent, detail=f"{routine.kind},{routine.role}"))
         if script is not None and keep_script:
-            definitions.append(Definition("script", self.path, script.line, script.end_line, detail="sql script"))
+            # Named by its base name (``sqlplus @load.sql`` and ``db2 -tvf load.sql`` find it); the id keeps the path.
+            definitions.append(Definition("script", self.path.rsplit("/", 1)[-1], script.line, script.end_line,
+                                          detail="sql script", id=f"script:{self.path}"))
             lines_set = set()
             for a, b in script.ranges:
                 lines_set.update(range(a, b + 1))

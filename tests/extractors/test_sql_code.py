@@ -128,7 +128,7 @@ def test_spec_and_body_in_one_sqlplus_script() -> None:
     p = "package:AUDIT_PKG"
     d = defs(x)
     assert ("package", "AUDIT_PKG", 8, 39, None, "spec+body") in d
-    assert ("script", "sql/audit_pkg.sql", 44, 44, None, "sql script") in d  # the SQL*Plus EXEC at the end
+    assert ("script", "audit_pkg.sql", 44, 44, None, "sql script") in d  # the SQL*Plus EXEC at the end
     assert {(k, n) for k, n, *_ in d if k == "routine"} == {
         ("routine", "AUDIT_PKG.LOG_CHANGE"), ("routine", "AUDIT_PKG.LOG_ERROR"), ("routine", "AUDIT_PKG.LAST_CHANGE")}
     assert refs(x) == {
@@ -185,7 +185,7 @@ def test_tsql_batches() -> None:
         ("function", "FN_ORDERTOTAL", 78, 88, None, "dialect=tsql,schema=DBO"),
         ("trigger", "TRG_ORDERS_AUDIT", 90, 104, None, "dialect=tsql,on=ORDERS,timing=after,events=INSERT/UPDATE,"
          "schema=DBO"),
-        ("script", "sql/orders_tsql.sql", 9, 128, None, "sql script"),
+        ("script", "orders_tsql.sql", 9, 128, None, "sql script"),
     }
     assert refs(x) == {
         ("table:ORDERLINES", "references", "table", "ORDERS", 23, "ddl-fk"),

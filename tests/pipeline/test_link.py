@@ -184,8 +184,8 @@ def test_online_program_edges(export) -> None:  # type: ignore[no-untyped-def]
         ("includes", "copybook:DCLCUST", "sql-include", True),
         ("includes", "mapset:MAPSET1", "bms-symbolic-map", True),
         ("reads", "file:CUSTF", "literal", True),
-        ("reads", "table:APP.CUSTOMER", "exec-sql", True),  # schema inferred from the DDL
-        ("updates", "table:APP.ORDERS", "exec-sql", True),
+        ("reads", "table:CUSTOMER", "exec-sql", True),  # the schema is kept in the detail
+        ("updates", "table:ORDERS", "exec-sql", True),
         ("uses-map", "mapset:MAPSET1", "literal", True),
         ("xctl", "program:SUBLIT", "move-literal", True),
         ("starts", "transaction:TRN1", "literal", True),
@@ -193,7 +193,7 @@ def test_online_program_edges(export) -> None:  # type: ignore[no-untyped-def]
     assert ("transaction:TRN1", "starts", "program:ONLINE1", "csd", True) in edges_of(scan)
     assert ("file:CUSTF", "dataset", "dataset:PROD.CUST.KSDS", "csd", True) in edges_of(scan)
     # The DDL definition wins over the DCLGEN declaration of the same table.
-    table = next(c for c in scan["components"] if c["id"] == "table:APP.CUSTOMER")
+    table = next(c for c in scan["components"] if c["id"] == "table:CUSTOMER")
     assert table["file"] == "ddl/APP.sql"
 
 
