@@ -406,19 +406,19 @@ def test_sql_program() -> None:
     assert {(d.kind, d.name, d.line, d.detail) for d in x.definitions} == {
         ("program", "CLMUPD", 1, ""),
         ("paragraph", "0000-MAIN", 26, ""),
-        ("table", "BEN.CLAIM_HIST", 9, "dclgen"),
+        ("table", "CLAIM_HIST", 9, "dclgen,schema=BEN"),
     }
     assert {(r.source, r.kind, r.target_kind, r.target, r.line, r.via, r.detail) for r in x.references} == {
         (p, "includes", "copybook", "SQLCA", 5, "sql-include", ""),
         (p, "includes", "copybook", "DCLCLAIM", 6, "sql-include", ""),
-        # cursor: FROM, JOIN and the NOT IN subquery are all read
-        (p, "reads", "table", "BEN.CLAIM", 17, "exec-sql", "EXEC SQL DECLARE"),
-        (p, "reads", "table", "BEN.CLAIMANT", 17, "exec-sql", "EXEC SQL DECLARE"),
-        (p, "reads", "table", "BEN.CLAIM_HIST", 17, "exec-sql", "EXEC SQL DECLARE"),
-        (p, "reads", "table", "BEN.CLAIM", 28, "exec-sql", "EXEC SQL SELECT"),
-        (p, "updates", "table", "BEN.CLAIM", 35, "exec-sql", "EXEC SQL UPDATE"),
-        (p, "writes", "table", "BEN.CLAIM_HIST", 39, "exec-sql", "EXEC SQL INSERT"),
-        (p, "deletes", "table", "BEN.CLAIM_WORK", 44, "exec-sql", "EXEC SQL DELETE"),
+        # cursor: FROM, JOIN and the NOT IN subquery are all read; tables are named as the DDL names them
+        (p, "reads", "table", "CLAIM", 17, "exec-sql", "EXEC SQL DECLARE; as BEN.CLAIM"),
+        (p, "reads", "table", "CLAIMANT", 17, "exec-sql", "EXEC SQL DECLARE; as BEN.CLAIMANT"),
+        (p, "reads", "table", "CLAIM_HIST", 17, "exec-sql", "EXEC SQL DECLARE; as BEN.CLAIM_HIST"),
+        (p, "reads", "table", "CLAIM", 28, "exec-sql", "EXEC SQL SELECT; as BEN.CLAIM"),
+        (p, "updates", "table", "CLAIM", 35, "exec-sql", "EXEC SQL UPDATE; as BEN.CLAIM"),
+        (p, "writes", "table", "CLAIM_HIST", 39, "exec-sql", "EXEC SQL INSERT; as BEN.CLAIM_HIST"),
+        (p, "deletes", "table", "CLAIM_WORK", 44, "exec-sql", "EXEC SQL DELETE; as BEN.CLAIM_WORK"),
     }
     assert x.parse.status == "ok" and x.parse.error_ratio == 0.0
 
