@@ -58,9 +58,10 @@ def test_sql_include_declare_and_dml() -> None:
         (P, "includes", "copybook", "SQLCA", 3, "sql-include", False, False, "")]
     found = analyse("SQL", "DECLARE CLAIMS.CLAIM TABLE (CLAIM_NO CHAR(12) NOT NULL)", P, 4)
     assert found.references == ()
-    assert [(d.kind, d.name, d.line, d.detail) for d in found.definitions] == [("table", "CLAIMS.CLAIM", 4, "dclgen")]
+    assert [(d.kind, d.name, d.line, d.detail) for d in found.definitions] == [("table", "CLAIM", 4,
+                                                                                    "dclgen,schema=CLAIMS")]
     assert refs(analyse("SQL", "UPDATE CLAIMS.CLAIM SET STATUS = 'S' WHERE CLAIM_NO = :NO", P, 9)) == [
-        (P, "updates", "table", "CLAIMS.CLAIM", 9, "exec-sql", False, False, "EXEC SQL UPDATE")]
+        (P, "updates", "table", "CLAIM", 9, "exec-sql", False, False, "EXEC SQL UPDATE; as CLAIMS.CLAIM")]
     cursor = analyse("SQL", "DECLARE C1 CURSOR FOR SELECT A FROM T1 JOIN T2 ON T1.K = T2.K", P, 5)
     assert {(r.kind, r.target) for r in cursor.references} == {("reads", "T1"), ("reads", "T2")}
     assert refs(analyse("SQLIMS", "INSERT INTO SEG1 VALUES (1)", P, 2))[0][1:4] == ("writes", "table", "SEG1")
