@@ -58,10 +58,10 @@ def test_calibration_recovers_the_size_exponent(scan: dict[str, Any]) -> None:
 
 
 def test_unknown_components_are_listed(scan: dict[str, Any]) -> None:
-    text = "component_id,actual_person_days\nprogram:BNB100,20\nprogram:GONE,5\ntable:BNSCHEMA.CLAIM,3\n"
+    text = "component_id,actual_person_days\nprogram:BNB100,20\nprogram:GONE,5\ntable:CLAIM,3\n"
     result = calibrate(read_actuals(text), scan)
     assert result.missing == ("program:GONE",)
-    assert result.not_estimated == ("table:BNSCHEMA.CLAIM",)
+    assert result.not_estimated == ("table:CLAIM",)
     assert result.used == ("program:BNB100",)
 
 
