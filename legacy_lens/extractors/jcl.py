@@ -58,6 +58,9 @@ _IMS_REGION = "DFSRRC00"
 # IBM-supplied IMS procs whose MBR= names the application program.
 _IMS_PROCS = frozenset({"DLIBATCH", "DBBBATCH", "IMSBATCH"})
 _IMS_REGION_TYPES = frozenset({"DLI", "DBB", "BMP"})
+# A REXX or CLIST exec run from TSO batch: ``%NAME``, ``EX 'LIB(NAME)'`` / ``EXEC 'LIB(NAME)'`` at a command's start.
+_EXEC_RE = re.compile(r"^\s*(?:%([A-Z$#@][A-Z0-9$#@]{0,7})\b"
+                      r"|EX(?:EC)?\s+'?[A-Z0-9$#@.]*\(([A-Z$#@][A-Z0-9$#@]{0,7})\)'?)", re.IGNORECASE | re.MULTILINE)
 _RUN_RE = re.compile(r"\bRUN\b.*?\bPROG(?:RAM)?\s*\(\s*'?([A-Z0-9$#@&]+)'?\s*\)", re.IGNORECASE | re.DOTALL)
 _GEN_RE = re.compile(r"^(.*)\(([^()]*)\)$")
 
@@ -621,6 +624,10 @@ class _Analyser:
                     for m in _RUN_RE.finditer(text):
                         line = dd.line + 1 + _line_of(dd.data, m.start(), text)
                         self._ref(owner, "runs", "program", m.group(1).upper(), line, "ikjeft01-run")
+                    for m in _EXEC_RE.finditer(text):
+                        line = dd.line + 1 + _line_of(dd.data, m.start(), text)
+                        self._ref(owner, "runs", "script", (m.group(1) or m.group(2)).upper(), line,
+                                  "ikjeft01-exec")
                 else:
                     base, paren = _split_member(dd.dsn)
                     if paren and not _is_generation(paren):
@@ -640,6 +647,14 @@ class _Analyser:
                             "systsin-member",
                             detail=f"dsn={base}",
                         )
+        parm = _unquote(_unparen(step.keywords.get("PARM", ""))).strip()
+        if step.program == "IRXJCL" and parm:
+            # IRXJCL runs the REXX exec named first in its PARM, from SYSEXEC.
+            self._ref(owner, "runs", "script", parm.split()[0].upper(), step.line, "irxjcl-parm")
+        elif step.program == "BPXBATCH" and parm[:3].upper() == "SH " and len(parm.split()) > 1:
+            script = parm.split()[1].rsplit("/", 1)[-1]
+            if script and not _has_symbol(script):
+                self._ref(owner, "runs", "script", script, step.line, "bpxbatch-parm", detail=parm[:80])
         if step.program == _IMS_REGION:
             parsed = _dfsrrc00_parm(step.keywords.get("PARM", ""))
             if parsed:

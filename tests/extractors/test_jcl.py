@@ -288,3 +288,21 @@ def test_delete_dispositions() -> None:
     assert access == {("deletes", "PROD.WORK.EXTRACT"), ("writes", "PROD.WORK.NEXT"),
                       ("writes", "PROD.WORK.TRANS"), ("deletes", "PROD.WORK.TRANS"),
                       ("writes", "PROD.WORK.MASTER")}
+
+
+def test_rexx_and_shell_scripts_run_from_batch() -> None:
+    text = ("//REXXJOB  JOB (ACCT),'EXECS'\n"
+            "//TSO      EXEC PGM=IKJEFT01\n"
+            "//SYSTSIN  DD *\n"
+            "  %CLMRPT 2026\n"
+            "  EX 'PROD.REXX.EXEC(CLMPURGE)' 'DAYS(30)'\n"
+            "  RUN PROGRAM(BNB100) PLAN(BNPLAN)\n"
+            "/*\n"
+            "//IRX      EXEC PGM=IRXJCL,PARM='CLMLOAD FULL'\n"
+            "//USS      EXEC PGM=BPXBATCH,PARM='SH /u/prod/bin/nightly.sh -v'\n")
+    x = jcl.extract(text, "jcl/execs.jcl", SPEC)
+    runs = {(r.target_kind, r.target, r.via) for r in x.references if r.kind == "runs"}
+    assert runs == {("program", "IKJEFT01", "jcl-exec"), ("script", "CLMRPT", "ikjeft01-exec"),
+                    ("script", "CLMPURGE", "ikjeft01-exec"), ("program", "BNB100", "ikjeft01-run"),
+                    ("program", "IRXJCL", "jcl-exec"), ("script", "CLMLOAD", "irxjcl-parm"),
+                    ("program", "BPXBATCH", "jcl-exec"), ("script", "nightly.sh", "bpxbatch-parm")}
