@@ -11,6 +11,7 @@ cannot use are recorded with a reason, never dropped silently.
 from __future__ import annotations
 
 import errno
+import fnmatch
 import os
 import re
 import stat
@@ -95,7 +96,8 @@ def _gitignore(directory: Path, base: str) -> _Ignore | None:
 
 def _claimants(name: str, specs: tuple[LanguageSpec, ...]) -> list[tuple[str, str]]:
     """Languages that claim a file by its name, then its extension (exact case first), in descriptor order."""
-    by_file = [(spec.name, "filename") for spec in specs if name in spec.filenames]
+    by_file = [(spec.name, "filename") for spec in specs
+               if any(name == f or (f.strip("*?[") != f and fnmatch.fnmatchcase(name, f)) for f in spec.filenames)]
     if by_file:
         return by_file
     suffix = PurePosixPath(name).suffix

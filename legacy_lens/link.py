@@ -145,6 +145,7 @@ class Linker:
         self.members: dict[tuple[str, str], set[str]] = defaultdict(set)
         self.member_leaves: dict[tuple[str, str], set[str]] = defaultdict(set)
         self._folded_names: dict[str, dict[str, list[str]]] = {}
+        self.file_language: dict[str, str] = {}
         self.external_ids: set[str] = set()
         self.partial_files: dict[str, list[str]] = defaultdict(list)  # id -> further files of a partial class
 
@@ -158,6 +159,7 @@ class Linker:
     def index(self) -> None:
         for ff in self.facts:
             ex = ff.extraction
+            self.file_language[ff.file.path] = ff.file.language
             for d in ex.definitions:
                 if d.kind not in COMPONENT_KINDS:
                     if d.parent:
@@ -374,9 +376,14 @@ class Linker:
                     if hit is not None:
                         return hit[0], True, f"matched {actual} ignoring letter case"
         owners = sorted(self.members.get((kind, target), ()) or self.member_leaves.get((kind, target), ()))
+        if len(owners) > 1:
+            # Methods of a Java class and of a C# class share the kind ``method``: keep the caller's language.
+            language = self.file_language.get(path)
+            same = [o for o in owners if o in self.defs and self.defs[o].language == language]
+            owners = same or owners
         if len(owners) == 1:
             return owners[0], True, f"{kind} {target} is defined only there"
-        if len(owners) > 1:
+        if len(owners) > 1 and not ref.optional:  # a guess counts only when one owner fits it
             nearest = self._nearest_owner(owners, path)
             if nearest is not None:
                 return nearest, True, f"{kind} {target} is defined in {len(owners)} places; the nearest used"
