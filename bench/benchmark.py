@@ -96,7 +96,7 @@ def _fortran(name: str, lines: int, calls: list[str], commons: list[str], rng: r
     for block in commons:
         out.append(f"      COMMON /{block}/ S")
     out.append("      INCLUDE 'params.inc'")
-    label = 100
+    label = 10
     while len(out) < lines - 2:
         out += [f"      DO {label} I = 1, N",
                 "         IF (A(I) .GT. 0.0D0) THEN",
@@ -107,10 +107,10 @@ def _fortran(name: str, lines: int, calls: list[str], commons: list[str], rng: r
                 "         ELSE",
                 "            B(I) = 0.0D0",
                 "         END IF",
-                f"  {label} CONTINUE"]
-        if calls and label % 700 == 0:
+                f"{label:>5} CONTINUE"]  # statement labels sit in columns 1-5
+        if calls and label % 70 == 0:
             out.append(f"      CALL {rng.choice(calls)}(N, B, A)")
-        label += 100
+        label += 10
     out += ["      RETURN", "      END"]
     return "\n".join(out) + "\n"
 

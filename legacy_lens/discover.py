@@ -36,7 +36,7 @@ BINARY_EXTENSIONS = {
 }
 # Text formats that are documentation or data, not code: counted, not sniffed.
 DOC_EXTENSIONS = {".md", ".txt", ".rst", ".html", ".htm", ".xml", ".json", ".yml", ".yaml", ".csv", ".toml",
-                  ".ini", ".cfg", ".log", ".gitignore", ".gitattributes"}
+                  ".ini", ".cfg", ".log", ".gitignore", ".gitattributes", ".cmake"}
 SNIFF_BYTES = 16 * 1024
 _COBOL_PIC = re.compile(r"\bPIC(TURE)?\s+(IS\s+)?[^'\"\s]|\bOCCURS\s+\d|\bREDEFINES\s", re.IGNORECASE)
 _LEVEL_LINE = re.compile(r"^.{0,7}\s*(0?[1-9]|[1-4][0-9]|66|77|88)\s+[A-Za-z0-9:][A-Za-z0-9:-]*", re.IGNORECASE)

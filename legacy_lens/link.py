@@ -26,7 +26,7 @@ from typing import Any
 from legacy_lens import cobol_data
 from legacy_lens.datadict import layout_records
 from legacy_lens.extractors.cobol import program_name_value
-from legacy_lens.kinds import COMPONENT_KINDS
+from legacy_lens.kinds import COMPONENT_KINDS, UNIT_KINDS
 from legacy_lens.model import (
     INFO,
     WARNING,
@@ -45,7 +45,7 @@ from legacy_lens.model import (
 
 # Targets that name something outside the code (a dataset, a database segment): a literal name is
 # a resolved reference even though no source file defines it.
-EXTERNAL_KINDS = {"dataset", "psb", "segment"}
+EXTERNAL_KINDS = {"dataset", "psb", "segment", "common"}
 DD_MODE_ACCESS = {"INPUT": "reads", "OUTPUT": "writes", "EXTEND": "writes", "I-O": "updates"}
 DD_ACCESS_KINDS = frozenset({"reads", "writes", "updates", "deletes"})
 # Targets named by paths on servers that ignore letter case (IIS, Windows): ASP pages and scripts.
@@ -425,7 +425,7 @@ class Linker:
         self.index()
         programs_including: dict[str, list[str]] = defaultdict(list)
         for owner in list(self.includes):
-            if owner.startswith("program:"):
+            if owner.split(":", 1)[0] in UNIT_KINDS and not owner.startswith("copybook:"):
                 for cb in self.copybook_closure(owner):
                     programs_including[cb].append(owner)
         resolvers: dict[str, _Resolver] = {}
