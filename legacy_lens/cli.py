@@ -408,9 +408,12 @@ def _print_summary(scan: dict[str, Any], written: list[Path], seconds: float) ->
     table.add_row("Files analysed", f"{s['files']:,}")
     table.add_row("Files skipped", f"{s.get('files_skipped', 0):,}")
     table.add_row("Lines of code", f"{s['lines']['code']:,}")
-    for kind in ("program", "copybook", "job", "proc", "transaction", "table", "dataset"):
-        if kind in s["components_by_kind"]:
-            table.add_row(f"  {kind}s", f"{s['components_by_kind'][kind]:,}")
+    from legacy_lens.report import HEADLINE_KINDS
+
+    shown = [(kind, label.lower()) for kind, label, _hint in HEADLINE_KINDS] + [("proc", "procs"),
+                                                                                 ("dataset", "datasets")]
+    for kind, label in [(k, label) for k, label in shown if k in s["components_by_kind"]][:10]:
+        table.add_row(f"  {label}", f"{s['components_by_kind'][kind]:,}")
     table.add_row("References resolved", f"{s['edges_resolved']:,}")
     table.add_row("References unresolved", f"{s['edges_unresolved']:,}")
     for sev in ("error", "warning"):
