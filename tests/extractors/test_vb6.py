@@ -259,7 +259,8 @@ def test_binary_companions_never_reach_the_extractor(tmp_path: Path) -> None:
     (tmp_path / "frmOld.frm").write_bytes(b"\xfc\x03\x00\x00" + b"\x00\x07frmOld\x00" * 60)
     (tmp_path / "Proj.vbp").write_text("Type=Exe\nForm=frmOld.frm\n", encoding="utf-8")
     found = discover([tmp_path], Settings(jobs=1))
-    assert {(u.path, u.reason) for u in found.unused} == {("frmA.frx", "binary-extension"), ("ucA.ctx", "binary-extension")}
+    assert {(u.path, u.reason) for u in found.unused} == {("frmA.frx", "binary-extension"),
+                                                          ("ucA.ctx", "binary-extension")}
     assert {(c.path, c.language) for c in found.candidates} == {("frmOld.frm", "vb6"), ("Proj.vbp", "vb6")}
     old = next(c for c in found.candidates if c.path == "frmOld.frm")
     facts = process_file(old, Settings(jobs=1))
