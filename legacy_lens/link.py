@@ -376,6 +376,9 @@ class Linker:
                     if hit is not None:
                         return hit[0], True, f"matched {actual} ignoring letter case"
         owners = sorted(self.members.get((kind, target), ()) or self.member_leaves.get((kind, target), ()))
+        if kind == "program" and not owners:
+            # An ENTRY name, a secondary CSECT or a PL/I procedure is called as a program: its load module answers.
+            owners = sorted(self.members.get(("entry", target), ()))
         if len(owners) > 1:
             # Methods of a Java class and of a C# class share the kind ``method``: keep the caller's language.
             language = self.file_language.get(path)

@@ -82,3 +82,11 @@ def test_pages_are_found_ignoring_letter_case() -> None:
                  [Reference("page:site/default.asp", "includes", "page", "site/inc/header.asp", 2)], language="asp")
     (edge,) = link([page, user]).edges
     assert edge.target == "page:site/Inc/Header.asp" and edge.resolved and "letter case" in edge.detail
+
+
+def test_a_call_to_an_entry_name_reaches_its_load_module() -> None:
+    asm = facts("asm/DDHEXOUT.asm", [Definition("program", "DDHEXOUT", 1),
+                                    Definition("entry", "HEXOUT", 3, parent="program:DDHEXOUT")], [], language="hlasm")
+    caller = facts("asm/MAIN.asm", [Definition("program", "MAIN", 1)],
+                   [Reference("program:MAIN", "calls", "program", "HEXOUT", 9, via="v-con")], language="hlasm")
+    assert ("program:MAIN", "program:DDHEXOUT", "calls", True) in edges([asm, caller])
