@@ -32,6 +32,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from legacy_lens.exports import EXPORT_FORMATTERS, render_files
+from legacy_lens.kinds import UNIT_KINDS
 from legacy_lens.resources import data_dir
 from legacy_lens.rules import builtin_catalogue
 
@@ -56,7 +57,10 @@ TOP_N = 200
 TOP_COMPONENTS = 20
 MAX_CRUD_COLUMNS = 40
 
-CRUD_TARGET_KINDS: tuple[str, ...] = ("table", "file", "dataset")
+CRUD_TARGET_KINDS: tuple[str, ...] = ("table", "view", "file", "dataset")
+# Rows of the CRUD matrix: code that reads and changes data, in any language (not copybooks, headers or JCL,
+# whose data use is attributed to the programs they are part of or run).
+CRUD_SOURCE_KINDS: frozenset[str] = UNIT_KINDS - {"copybook", "header", "job", "proc"}
 # Edge kind -> CRUD letter. The matrix concatenates letters in "CRUD" order.
 CRUD_LETTERS: Mapping[str, str] = MappingProxyType(
     {"writes": "C", "reads": "R", "updates": "U", "deletes": "D"}
@@ -864,7 +868,7 @@ def _crud(
     by_id: Mapping[str, Mapping[str, Any]],
     top_n: int,
 ) -> View:
-    programs = {str(c["id"]) for c in components if c["kind"] == "program"}
+    programs = {str(c["id"]) for c in components if c["kind"] in CRUD_SOURCE_KINDS}
     access: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     target_kinds: dict[str, str] = {}
     for edge in edges:
