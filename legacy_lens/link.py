@@ -188,8 +188,9 @@ class Linker:
                     self.metrics.setdefault(cid, m)
             for owner, items in ex.data_items:
                 self._data_by_file[owner].setdefault(ff.file.path, []).extend(items)
+            copybook_owner = next((f"copybook:{d.name}" for d in ex.definitions if d.kind == "copybook"), None)
             for mv in ex.moves:
-                owner = self._owner_of_move(ff, mv)
+                owner = copybook_owner or f"program:{mv.program}"
                 self._moves_by_file[owner].setdefault(ff.file.path, []).append(mv)
             for ref in ex.references:
                 self.refs.append((ref, ff.file.path))
@@ -208,13 +209,6 @@ class Linker:
         if chosen is not None and chosen.path in per_file:
             return chosen.path
         return min(per_file)
-
-    @staticmethod
-    def _owner_of_move(ff: FileFacts, mv: Move) -> str:
-        for d in ff.extraction.definitions:
-            if d.kind == "copybook":
-                return f"copybook:{d.name}"
-        return f"program:{mv.program}"
 
     @staticmethod
     def _better(new: _Def, old: _Def) -> bool:

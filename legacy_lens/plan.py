@@ -24,6 +24,7 @@ Shared services
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -102,17 +103,38 @@ def waves(scan: Mapping[str, Any], s: PlanSettings, blockers: Mapping[str, list[
     level = {n: gen for gen, nodes in enumerate(nx.topological_generations(order)) for n in nodes}
     community_of = {n: community.get(members[n][0], 0) for n in order.nodes}
     waiting = {n: order.in_degree(n) for n in order.nodes}
-    ready = {n for n, d in waiting.items() if d == 0}
+    # Ready components in two kinds of heap (lazy deletion through ``taken``): all of them by (subsystem,
+    # level, name), and per subsystem by (level, name). Picking is then logarithmic, not a scan of the
+    # ready set (quadratic on a million-line estate).
+    every: list[tuple[int, int, str, int]] = []
+    by_community: dict[int, list[tuple[int, str, int]]] = defaultdict(list)
+    taken: set[int] = set()
+
+    def make_ready(x: int) -> None:
+        heapq.heappush(every, (community_of[x], level[x], members[x][0], x))
+        heapq.heappush(by_community[community_of[x]], (level[x], members[x][0], x))
+
+    for x, d in waiting.items():
+        if d == 0:
+            make_ready(x)
     groups: list[list[tuple[int, int]]] = []
     current: list[tuple[int, int]] = []
     load = 0.0
     last_community = -1
-    while ready:
+    while True:
         # Stay in the subsystem being moved while it has ready components; then take the lowest one.
-        same = [n for n in ready if community_of[n] == last_community]
-        pool = same or list(ready)
-        n = min(pool, key=lambda x: (community_of[x], level[x], members[x][0]))
-        ready.discard(n)
+        same = by_community.get(last_community, [])
+        while same and same[0][2] in taken:
+            heapq.heappop(same)
+        if same:
+            n = heapq.heappop(same)[2]
+        else:
+            while every and every[0][3] in taken:
+                heapq.heappop(every)
+            if not every:
+                break
+            n = heapq.heappop(every)[3]
+        taken.add(n)
         size = sum(_effort(by_id[m])[1] for m in members[n])
         if current and load + size > s.wave_budget_days:
             groups.append(current)
@@ -123,7 +145,7 @@ def waves(scan: Mapping[str, Any], s: PlanSettings, blockers: Mapping[str, list[
         for user in order.successors(n):
             waiting[user] -= 1
             if waiting[user] == 0:
-                ready.add(user)
+                make_ready(user)
     if current:
         groups.append(current)
     wave_of: dict[str, int] = {}
@@ -131,6 +153,13 @@ def waves(scan: Mapping[str, Any], s: PlanSettings, blockers: Mapping[str, list[
         for _gen, n in group:
             for m in members[n]:
                 wave_of[m] = i
+    # Edges that cross a wave boundary, listed once for each of the two waves they join.
+    crossing: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for a, b in sorted(g.edges):
+        wa, wb = wave_of[a], wave_of[b]
+        if wa != wb:
+            crossing[wa].append((a, b))
+            crossing[wb].append((a, b))
     out = []
     for i, group in enumerate(groups, start=1):
         comps = sorted(m for _level, n in group for m in members[n])
@@ -141,7 +170,7 @@ def waves(scan: Mapping[str, Any], s: PlanSettings, blockers: Mapping[str, list[
         gens = sorted({gen for gen, _n in group})
         subsystems = sorted({community[m] + 1 for m in comps})
         bridges = []
-        for a, b in sorted(g.edges):
+        for a, b in crossing.get(i, []):
             wa, wb = wave_of[a], wave_of[b]
             if (wa == i) != (wb == i):
                 bridges.append({"from": a, "to": b, "from_wave": wa, "to_wave": wb,
