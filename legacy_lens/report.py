@@ -1367,7 +1367,18 @@ def _effort_risk(components: Sequence[Mapping[str, Any]], estimate: object) -> V
         key=lambda row: (-row["score"], row["id"]),
     )
     quadrant = _quadrant(effort_rows, risk_rows)
+    # Code that is a unit of migration but has no effort: its language has no published gearing.
+    unestimated: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for c in components:
+        lines = int((c.get("metrics") or {}).get("code_lines") or 0)
+        if (c.get("kind") in UNIT_KINDS and c.get("defined") and not c.get("system") and not c.get("effort")
+                and lines > 0):
+            entry = unestimated[str(c.get("language") or "unknown")]
+            entry[0] += 1
+            entry[1] += lines
     return {
+        "unestimated": [{"language": lang, "components": n, "code_lines": lines}
+                        for lang, (n, lines) in sorted(unestimated.items())],
         "estimate": _portfolio_view(estimate, len(effort_rows)) if isinstance(estimate, Mapping) else None,
         "no_estimate": NO_ESTIMATE,
         "effort": _capped(effort_rows, TOP_ESTIMATED),
