@@ -72,6 +72,17 @@ def is_system(kind: str, name: str, extra: Iterable[str] = ()) -> bool:
     return any((pattern.endswith("*") and name.startswith(pattern[:-1])) or name == pattern for pattern in extra)
 
 
+def _nearness(here: str, there: str) -> tuple[bool, int]:
+    """Sort key of a definition in ``there`` seen from ``here``: the same file first, then the most
+    directories shared from the root."""
+    shared = 0
+    for a, b in zip(PurePosixPath(here).parent.parts, PurePosixPath(there).parent.parts, strict=False):
+        if a != b:
+            break
+        shared += 1
+    return there != here, -shared
+
+
 def _partial(d: Definition) -> bool:
     """A component written in several files that are one: a C# or VB.NET ``partial`` type, or a PL/SQL package
     (or object type) whose spec and body are kept apart."""
@@ -294,18 +305,7 @@ class Linker:
             return None
         if len(found) == 1:
             return found[0].definition.component_id, ""
-        here = PurePosixPath(path).parent.parts
-
-        def nearness(d: _Def) -> tuple[int, int, str]:
-            there = PurePosixPath(d.path).parent.parts
-            shared = 0
-            for a, b in zip(here, there, strict=False):
-                if a != b:
-                    break
-                shared += 1
-            return (0 if d.path == path else 1, -shared, d.path)
-
-        best = min(found, key=nearness)
+        best = min(found, key=lambda d: (*_nearness(path, d.path), d.path))
         if best.path == path:
             return best.definition.component_id, ""
         return best.definition.component_id, f"{len(found)} definitions of {name}; the nearest, in {best.path}, used"
@@ -323,20 +323,7 @@ class Linker:
     def _nearest_owner(self, owners: list[str], path: str) -> str | None:
         """The owner defined in ``path``'s own file or, failing that, the one sharing the longest directory
         prefix with it; None when two are equally near (the reference stays unresolved, owners listed)."""
-        here = PurePosixPath(path).parent.parts
-        scored = []
-        for owner in owners:
-            d = self.defs.get(owner)
-            if d is None:
-                continue
-            there = PurePosixPath(d.path).parent.parts
-            shared = 0
-            for a, b in zip(here, there, strict=False):
-                if a != b:
-                    break
-                shared += 1
-            scored.append((d.path != path, -shared, owner))
-        scored.sort()
+        scored = sorted((*_nearness(path, self.defs[owner].path), owner) for owner in owners if owner in self.defs)
         if not scored or (len(scored) > 1 and scored[0][:2] == scored[1][:2]):
             return None
         return scored[0][2]

@@ -28,6 +28,20 @@ def count_lines(lines: list[str], is_comment: Callable[[str], bool]) -> LineCoun
     return LineCounts(code=code, comment=comment, blank=blank)
 
 
+def closing_bracket(text: str, start: int, open_ch: str = "(", close_ch: str = ")") -> int:
+    """Index just after the bracket that closes the one at ``text[start]`` (the end of ``text`` if none does)."""
+    depth = 0
+    for i in range(start, len(text)):
+        ch = text[i]
+        if ch == open_ch:
+            depth += 1
+        elif ch == close_ch:
+            depth -= 1
+            if depth == 0:
+                return i + 1
+    return len(text)
+
+
 def component_id(kind: str, name: str) -> str:
     """Component id for a global mainframe name: ``program:PAYROLL``."""
     return f"{kind}:{name}"

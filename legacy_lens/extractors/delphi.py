@@ -711,11 +711,9 @@ class _Unit:
                           complexity=complexity, max_nesting=depth,
                           goto_count=sum(1 for n in tsfacts.walk(tree.root) if n.type == "goto"))
         parse = tsfacts.quality(self.spec, tree, errors, fallback_lines)
-        if errors:
-            self.diagnostics.append(Diagnostic(
-                self.path, WARNING if parse.status == "failed" else INFO, "DELPHI-PARSE",
-                f"{len(errors)} region(s) the grammar could not parse ({parse.error_ratio:.1%} of the text); "
-                "read line by line there", tsfacts.error_line_ranges(errors)[0][0]))
+        found = tsfacts.error_diagnostic(self.path, "DELPHI-PARSE", parse, errors)
+        if found is not None:
+            self.diagnostics.append(found)
         return self.result(counts, ((self.cid, metrics),), parse)
 
     def result(self, counts: LineCounts, metrics: tuple[tuple[str, Metrics], ...], parse: ParseQuality) -> Extraction:

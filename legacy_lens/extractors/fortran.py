@@ -25,7 +25,7 @@ from pathlib import PurePosixPath
 
 from legacy_lens import ts
 from legacy_lens.extractors import tsfacts
-from legacy_lens.extractors.common import member_name
+from legacy_lens.extractors.common import closing_bracket, member_name
 from legacy_lens.extractors.fortran_pre import FIXED, Preprocessed, Statement, preprocess, statements
 from legacy_lens.languages import LanguageSpec
 from legacy_lens.model import (
@@ -219,15 +219,7 @@ def _skip_parens(text: str, pos: int) -> int:
     """Index just after the balanced parenthesis group that starts at ``text[pos]`` (or ``pos``)."""
     if pos >= len(text) or text[pos] != "(":
         return pos
-    depth = 0
-    for i in range(pos, len(text)):
-        if text[i] == "(":
-            depth += 1
-        elif text[i] == ")":
-            depth -= 1
-            if depth == 0:
-                return i + 1
-    return len(text)
+    return closing_bracket(text, pos)
 
 
 def _names_in(arguments: str) -> tuple[str, ...]:

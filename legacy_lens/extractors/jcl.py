@@ -681,12 +681,12 @@ class _Analyser:
         extra = ""
         if paren:
             extra = f" gdg={paren}" if _is_generation(paren) else f" member={paren}"
-        first = _unparen(dd.disp).split(",")[0].strip() if dd.disp else ""
+        fields = [f.strip() for f in _unparen(dd.disp).split(",")] if dd.disp else []
+        first = fields[0] if fields else ""
         if dd.disp and not first:
             first = "NEW"  # DISP=(,CATLG) defaults the status to NEW
         access = "writes" if first in {"NEW", "MOD", "OLD"} else "reads"
-        fields = _unparen(dd.disp).split(",") if dd.disp else []
-        normal = fields[1].strip() if len(fields) > 1 else ""
+        normal = fields[1] if len(fields) > 1 else ""
         # A normal disposition of DELETE on an existing data set deletes it when the step ends. IEFBR14 does
         # nothing else: its DD exists only to delete (or to create) the data set, so it neither reads nor writes.
         deletes = first != "NEW" and normal == "DELETE"

@@ -22,7 +22,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from legacy_lens.extractors.common import member_name
+from legacy_lens.extractors.common import closing_bracket, member_name
 from legacy_lens.extractors.exec_blocks import analyse as analyse_exec
 from legacy_lens.extractors.exec_blocks import unquote
 from legacy_lens.languages import LanguageSpec
@@ -307,19 +307,6 @@ def _split_top(text: str, sep: str = ",") -> list[tuple[int, int]]:
     return spans
 
 
-def _paren_end(text: str, open_at: int) -> int:
-    """Index just past the parenthesis that closes the one at ``open_at`` (or the end of ``text``)."""
-    depth = 0
-    for i in range(open_at, len(text)):
-        if text[i] == "(":
-            depth += 1
-        elif text[i] == ")":
-            depth -= 1
-            if depth == 0:
-                return i + 1
-    return len(text)
-
-
 def _literal_values(code: str, masked: str) -> tuple[str, ...]:
     """The string literals in ``code`` (found through ``masked``), unquoted."""
     return tuple(unquote(code[m.start():m.end()]) for m in _STRING_SPAN.finditer(masked)
@@ -435,7 +422,7 @@ class _Extractor:
                 continue
             if keyword == "WHEN" and masked[after:].lstrip().startswith("("):
                 open_at = masked.index("(", after)
-                close = _paren_end(masked, open_at)
+                close = closing_bracket(masked, open_at)
                 inner = masked[open_at + 1:close - 1]
                 self.complexity += len(_split_top(inner)) + len(_BOOL_OPS.findall(inner))
                 pos = close
@@ -451,7 +438,7 @@ class _Extractor:
                     pos = cond_word.end()
                     rest = masked[pos:].lstrip()
                     if rest.startswith("("):
-                        pos = _paren_end(masked, masked.index("(", pos))
+                        pos = closing_bracket(masked, masked.index("(", pos))
                     snap = re.match(r"\s*SNAP\b", masked[pos:], re.IGNORECASE)
                     if snap:
                         pos += snap.end()
@@ -497,7 +484,7 @@ class _Extractor:
         """True when the word before ``at`` is the target of an assignment (PL/I has no reserved words)."""
         rest = masked[at:].lstrip()
         if rest.startswith("("):
-            close = _paren_end(rest, 0)
+            close = closing_bracket(rest, 0)
             rest = rest[close:].lstrip()
         return rest.startswith(("=", ".", "->")) or (rest.startswith(",") and "=" in rest)
 
@@ -628,7 +615,7 @@ class _Extractor:
                     f.explicit.update(_OPEN_MODES[w] for w in words & _OPEN_MODES.keys())
                 init = _INIT.search(attrs)
                 if init:
-                    close = _paren_end(attrs, init.end() - 1)
+                    close = closing_bracket(attrs, init.end() - 1)
                     values = _literal_values(attrs_code[init.end():close - 1], attrs[init.end():close - 1])
                     if values:
                         self.values.append(DataItem(level=77, name=name, line=line, values=values))
@@ -641,7 +628,7 @@ class _Extractor:
                 continue
             title = _TITLE.search(part)
             if title:
-                close = _paren_end(part, title.end() - 1)
+                close = closing_bracket(part, title.end() - 1)
                 inner, inner_code = part[title.end():close - 1], part_code[title.end():close - 1]
                 values = _literal_values(inner_code, inner)
                 if values:
@@ -664,7 +651,7 @@ class _Extractor:
             entry.explicit.update(_OPEN_MODES[w] for w in words & _OPEN_MODES.keys())
             title = _TITLE.search(part)
             if title:
-                close = _paren_end(part, title.end() - 1)
+                close = closing_bracket(part, title.end() - 1)
                 values = _literal_values(part_code[title.end():close - 1], part[title.end():close - 1])
                 if values and _LOAD_MODULE.match(values[0].strip().upper()):
                     entry.title = values[0].strip().upper()

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path, PurePosixPath
 
+from legacy_lens.extractors.common import closing_bracket
 from legacy_lens.extractors.sql import dml_tables
 
 _CATALOG = Path(__file__).resolve().parent.parent / "catalog" / "shell.toml"
@@ -200,7 +201,7 @@ def split_command_line(text: str) -> list[list[str]]:
             continue
         if ch == "$" and i + 1 < n and text[i + 1] in "({":
             close = ")" if text[i + 1] == "(" else "}"
-            j = _balanced(text, i + 1, text[i + 1], close)
+            j = closing_bracket(text, i + 1, text[i + 1], close)
             buf.append(text[i:j])
             in_word = True
             i = j
@@ -247,22 +248,6 @@ def split_command_line(text: str) -> list[list[str]]:
         i += 1
     end_command()
     return commands
-
-
-def _balanced(text: str, start: int, open_ch: str, close_ch: str) -> int:
-    """Index after the bracket that closes the one at ``start`` (or the end of the text)."""
-    depth = 0
-    i, n = start, len(text)
-    while i < n:
-        ch = text[i]
-        if ch == open_ch:
-            depth += 1
-        elif ch == close_ch:
-            depth -= 1
-            if depth == 0:
-                return i + 1
-        i += 1
-    return n
 
 
 def base_name(word: str) -> str:

@@ -21,6 +21,7 @@ from itertools import product
 
 from legacy_lens import ts
 from legacy_lens.extractors import scriptcommon as sc
+from legacy_lens.extractors.common import closing_bracket
 from legacy_lens.languages import LanguageSpec
 from legacy_lens.model import (
     INFO,
@@ -94,7 +95,7 @@ def _expand(text: str, variables: dict[str, list[str]], depth: int = 0) -> list[
             name, default, j = _variable_at(text, i)
             if not name:
                 if text[i + 1] == "(":
-                    j = _close_paren(text, i + 1)
+                    j = closing_bracket(text, i + 1)
                     lit.append(text[i:j])
                     i = j
                 else:
@@ -148,18 +149,6 @@ def _variable_at(text: str, i: int) -> tuple[str, str | None, int]:
     if not m:
         return "", None, i + 1
     return m.group(0), None, m.end()
-
-
-def _close_paren(text: str, start: int) -> int:
-    depth = 0
-    for j in range(start, len(text)):
-        if text[j] == "(":
-            depth += 1
-        elif text[j] == ")":
-            depth -= 1
-            if depth == 0:
-                return j + 1
-    return len(text)
 
 
 def _literal_value(node: ts.Node, tree: ts.ParsedTree) -> str | None:

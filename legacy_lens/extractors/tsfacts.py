@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from legacy_lens import ts
 from legacy_lens.languages import LanguageSpec
-from legacy_lens.model import LineCounts, Metrics, ParseQuality
+from legacy_lens.model import INFO, WARNING, Diagnostic, LineCounts, Metrics, ParseQuality
 
 # A file whose share of bytes in ERROR nodes is above this has "failed" rather than "partial".
 FAILED_RATIO = 0.5
@@ -119,6 +119,15 @@ def quality(spec: LanguageSpec, tree: ts.ParsedTree, errors: list[ts.Node], fall
     status = "ok" if not errors else ("failed" if ratio > FAILED_RATIO else "partial")
     return ParseQuality(status=status, parser=f"tree-sitter:{spec.grammar}", error_ratio=round(ratio, 4),
                         fallback_used=fallback_lines > 0, fallback_lines=fallback_lines)
+
+
+def error_diagnostic(path: str, code: str, parse: ParseQuality, errors: list[ts.Node]) -> Diagnostic | None:
+    """The diagnostic for a file with ERROR regions (a warning when the parse failed), or None without any."""
+    if not errors:
+        return None
+    return Diagnostic(path, WARNING if parse.status == "failed" else INFO, code,
+                      f"{len(errors)} region(s) the grammar could not parse ({parse.error_ratio:.1%} of the text); "
+                      "read line by line there", error_line_ranges(errors)[0][0])
 
 
 def error_line_ranges(errors: list[ts.Node]) -> list[tuple[int, int]]:

@@ -545,11 +545,9 @@ class _Extractor:
         metrics = dotnet.type_metrics(spans, text_lines, comments, measures)
         diagnostics = list(self.facts.diagnostics)
         parse: ParseQuality = tsfacts.quality(self.spec, self.tree, errors, fallback_lines)
-        if errors:
-            first = tsfacts.error_line_ranges(errors)[0][0]
-            diagnostics.append(Diagnostic(self.path, WARNING if parse.status == "failed" else INFO, "VBNET-PARSE",
-                                          f"{len(errors)} region(s) the grammar could not parse "
-                                          f"({parse.error_ratio:.1%} of the text); read line by line there", first))
+        found = tsfacts.error_diagnostic(self.path, "VBNET-PARSE", parse, errors)
+        if found is not None:
+            diagnostics.append(found)
         if not self.scopes and self.text.strip():
             diagnostics.append(Diagnostic(self.path, INFO, "VBNET-NO-TYPES",
                                           "no Class, Module, Structure or Interface found: no component"))
